@@ -1,0 +1,132 @@
+"""The shape of an emission-factor library, as the engine consumes it.
+
+A library is two pandas frames: one row per factor and one row per sub-post. Loaders (the bundled
+CSV library, the ADEME export importer, the database) all produce a :class:`FactorLibrary`, so the
+engine never cares where a factor came from, and every result can name the version it used.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+# One row per factor. ``factor_id`` is unique within a library (the ADEME "Identifiant de
+# l'élément" for the official export, a stable slug such as ``bundled:elec-fr-2022`` otherwise).
+FACTOR_COLUMNS: dict[str, str] = {
+    "factor_id": "string",
+    "name_fr": "string",
+    "name_en": "string",
+    "name_it": "string",
+    "frontier": "string",  # ADEME "Nom frontière": tells variants apart (e.g. production mix)
+    "category_path": "string",  # ADEME "Code de la catégorie", ``>``-separated
+    "unit": "string",  # activity unit as written after ``kgCO2e/`` (``kWh PCS``, ``litre``…)
+    "total_kgco2e": "float64",  # kgCO2e per activity unit
+    "co2b_kg": "float64",  # biogenic CO2 per unit, reported apart (0 when not given)
+    "uncertainty_pct": "float64",  # relative uncertainty in %, NaN when unknown
+    "uncertainty_is_default": "bool",  # True when the % is an ADEME default class, not given
+    "country": "string",  # ISO 3166 alpha-2 when known (FR, IT…), empty otherwise
+    "location": "string",  # location as written by the source ("France continentale")
+    "status": "string",  # "valid" or "archived"
+    "valid_year": "Int64",  # the year the factor is for, when known
+    "source": "string",  # e.g. "ADEME Base Empreinte", "Nos Gestes Climat 3.4.0 (NGC)"
+    "source_ref": "string",  # identifier in that source, when known
+    "checked": "bool",  # checked against the official ADEME export
+    "estimate": "bool",  # a labelled estimate, not a published value
+    "note": "string",
+}
+
+# One row per sub-post (ADEME "Poste" rows); values add up to the factor's total.
+SUBPOST_COLUMNS: dict[str, str] = {
+    "factor_id": "string",
+    "name": "string",  # "Combustion", "Amont", "Transport et distribution"…
+    "kind": "string",  # "combustion" or "other" (see subpost_kind)
+    "kgco2e": "float64",
+}
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def subpost_kind(name: str) -> str:
+    """``combustion`` for the part burnt on site (stays in the line's poste), ``other`` otherwise.
+
+    ADEME names combustion sub-posts "Combustion", "Combustion à la centrale"… Everything else
+    (Amont, Fabrication, Transport et distribution, Fuites…) is upstream of the use.
+    """
+    return "combustion" if "combustion" in _fold(name) else "other"
+
+
+def empty_factors() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in FACTOR_COLUMNS.items()})
+
+
+def empty_subposts() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in SUBPOST_COLUMNS.items()})
+
+
+class LibraryError(ValueError):
+    """A factor library that breaks its own invariants (duplicate ids, sub-posts not adding up)."""
+
+
+@dataclass(frozen=True)
+class FactorLibrary:
+    """A named, versioned set of factors; ``version`` is recorded with every result."""
+
+    version: str
+    factors: pd.DataFrame
+    subposts: pd.DataFrame = field(default_factory=empty_subposts)
+
+    def __post_init__(self) -> None:
+        missing = set(FACTOR_COLUMNS) - set(self.factors.columns)
+        if missing:
+            raise LibraryError(f"factor table lacks columns: {', '.join(sorted(missing))}")
+        dup = self.factors["factor_id"][self.factors["factor_id"].duplicated()]
+        if len(dup):
+            raise LibraryError(f"duplicate factor identifiers: {', '.join(map(str, dup[:5]))}")
+
+    def __len__(self) -> int:
+        return len(self.factors)
+
+    def combustion_share(self) -> pd.DataFrame:
+        """Per factor: kgCO2e of the combustion sub-post, and whether the factor is split at all.
+
+        A factor without sub-posts keeps its whole value in the line's poste (``has_split`` False,
+        which results report). A split factor keeps only its combustion sub-posts there.
+        """
+        ids = self.factors["factor_id"]
+        sp = self.subposts
+        if len(sp):
+            comb = sp.loc[sp["kind"] == "combustion"].groupby("factor_id")["kgco2e"].sum()
+            has = pd.Index(sp["factor_id"].unique())
+        else:
+            comb = pd.Series(dtype="float64")
+            has = pd.Index([])
+        has_split = ids.isin(has).to_numpy()
+        combustion = np.where(
+            has_split,
+            ids.map(comb).fillna(0.0).to_numpy(dtype="float64"),
+            self.factors["total_kgco2e"].to_numpy(dtype="float64"),
+        )
+        return pd.DataFrame(
+            {"factor_id": ids.to_numpy(), "combustion_kgco2e": combustion, "has_split": has_split}
+        )
+
+    def search(self, text: str, limit: int = 20) -> pd.DataFrame:
+        """Factors whose id, names or unit contain every word of ``text`` (accent-insensitive)."""
+        f = self.factors
+        hay = (
+            f["factor_id"].fillna("") + " " + f["name_fr"].fillna("") + " "
+            + f["name_en"].fillna("") + " " + f["name_it"].fillna("") + " "
+            + f["frontier"].fillna("") + " " + f["unit"].fillna("") + " " + f["country"].fillna("")
+        ).map(_fold)  # fmt: skip
+        mask = pd.Series(True, index=f.index)
+        for word in _fold(text).split():
+            mask &= hay.str.contains(word, regex=False)
+        hits = f.loc[mask]
+        # Current factors first: an archived value is only there for old reports.
+        order = (hits["status"] != "valid").astype(int)
+        return hits.assign(_o=order).sort_values(["_o", "factor_id"]).drop(columns="_o").head(limit)
