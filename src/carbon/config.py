@@ -46,7 +46,9 @@ class Settings(BaseSettings):
                 "CARBON_SECRET_KEY must be set to a long random value when CARBON_ENV=production"
             )
         if self.default_locale not in ("fr", "it", "en"):
-            raise ValueError(f"CARBON_DEFAULT_LOCALE must be fr, it or en, not {self.default_locale!r}")
+            raise ValueError(
+                f"CARBON_DEFAULT_LOCALE must be fr, it or en, not {self.default_locale!r}"
+            )
         return self
 
     @property
