@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 # One row per factor. ``factor_id`` is unique within a library (the ADEME "Identifiant de
@@ -91,6 +93,15 @@ class FactorLibrary:
     def __len__(self) -> int:
         return len(self.factors)
 
+    # Derived once per library and reused by every computation (the library is immutable).
+    @cached_property
+    def index(self) -> pd.Index:
+        return pd.Index(self.factors["factor_id"].astype("string").to_numpy(dtype=object))
+
+    @cached_property
+    def arrays(self) -> LibraryArrays:
+        return build_arrays(self)
+
     def combustion_share(self) -> pd.DataFrame:
         """Per factor: kgCO2e of the combustion sub-post, and whether the factor is split at all.
 
@@ -130,3 +141,31 @@ class FactorLibrary:
         # Current factors first: an archived value is only there for old reports.
         order = (hits["status"] != "valid").astype(int)
         return hits.assign(_o=order).sort_values(["_o", "factor_id"]).drop(columns="_o").head(limit)
+
+
+@dataclass(frozen=True)
+class LibraryArrays:
+    """A library's columns as numpy arrays, positioned like ``FactorLibrary.factors``' rows."""
+
+    units: tuple[str, ...]  # distinct activity units of the library
+    unit_code: npt.NDArray[np.intp]  # per factor, index into ``units``
+    total: npt.NDArray[np.float64]
+    combustion: npt.NDArray[np.float64]
+    has_split: npt.NDArray[np.bool_]
+    co2b: npt.NDArray[np.float64]
+    u_factor_pct: npt.NDArray[np.float64]  # NaN where the source gives none
+
+
+def build_arrays(library: FactorLibrary) -> LibraryArrays:
+    f = library.factors
+    codes, uniques = pd.factorize(f["unit"].astype("string").fillna(""), sort=False)
+    share = library.combustion_share()
+    return LibraryArrays(
+        units=tuple(str(u) for u in uniques),
+        unit_code=codes.astype(np.intp),
+        total=f["total_kgco2e"].to_numpy(dtype="float64", na_value=np.nan),
+        combustion=share["combustion_kgco2e"].to_numpy(dtype="float64"),
+        has_split=share["has_split"].to_numpy(dtype=bool),
+        co2b=f["co2b_kg"].fillna(0.0).to_numpy(dtype="float64"),
+        u_factor_pct=f["uncertainty_pct"].to_numpy(dtype="float64", na_value=np.nan),
+    )

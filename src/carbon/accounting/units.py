@@ -67,7 +67,7 @@ class UnitError(ValueError):
 
 @cache
 def registry() -> pint.UnitRegistry:
-    ureg = pint.UnitRegistry()
+    ureg: pint.UnitRegistry = pint.UnitRegistry()
     for line in _DEFINITIONS.strip().splitlines():
         ureg.define(line)
     return ureg
