@@ -21,7 +21,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from carbon.accounting.factors import FactorLibrary, LibraryArrays
+from carbon.accounting.factors import (
+    FLAG_UNKNOWN_U,
+    FLAG_UNSPLIT,
+    FactorLibrary,
+    LibraryArrays,
+)
 from carbon.accounting.postes import (
     ENERGY_POSTES,
     POSTE_CODES,
@@ -75,6 +80,7 @@ class EncodedLines:
     quantity: npt.NDArray[np.float64]
     u_activity: npt.NDArray[np.float64]  # relative, as a fraction
     supplier_factor: npt.NDArray[np.float64]  # kgCO2e per factor unit, NaN when none
+    has_supplier_factor: bool = False
 
     def __len__(self) -> int:
         return len(self.line_no)
@@ -190,6 +196,7 @@ def encode_lines(
         quantity=qty * multiplier,
         u_activity=np.asarray(u_activity, dtype="float64"),
         supplier_factor=supplier,
+        has_supplier_factor=bool(np.isfinite(supplier).any()),
     )
 
 
@@ -199,47 +206,38 @@ def compute_encoded(
     """Emissions of coded lines. Pure numpy gathers and bincounts; see the module docstring.
 
     ``unknown_factor_pct`` stands in for a factor whose uncertainty the source leaves empty.
+    Each array below is one pass over the lines; keep it that way (bench/engine.py watches it).
     """
     arr: LibraryArrays = library.arrays
     fp, pi, q = enc.factor_pos, enc.poste_idx, enc.quantity
+    energy = _ENERGY[pi]
 
     line_total = q * arr.total[fp]
-    split = _ENERGY[pi] & arr.has_split[fp]
-    in_poste = np.where(split, q * arr.combustion[fp], line_total)
-    upstream = line_total - in_poste
-    co2b = q * arr.co2b[fp]
+    upstream = q * arr.upstream[fp]  # the part a split factor sends to 4.1 from energy postes
+    upstream *= energy
+    in_poste = line_total - upstream
 
-    u_factor = arr.u_factor_pct[fp] / 100.0
-    no_u = np.isnan(u_factor)
-    u_factor[no_u] = unknown_factor_pct / 100.0
-    u_rel = np.sqrt(u_factor * u_factor + enc.u_activity * enc.u_activity)
-
-    # bincount returns float64 with weights; the astype is for the type checker (22 values).
     by_poste = np.bincount(pi, weights=in_poste, minlength=N_POSTES).astype(np.float64)
     by_poste[_UPSTREAM] += upstream.sum()
-    var_poste = np.bincount(pi, weights=np.square(u_rel * in_poste), minlength=N_POSTES).astype(
-        np.float64
-    )
-    var_poste[_UPSTREAM] += np.square(u_rel * upstream).sum()
 
-    counted = ~_APART[pi]
-    line_abs_u = u_rel * line_total
-    total_var = float(np.square(line_abs_u[counted]).sum())
+    # Uncertainty, Approach 1: a line's absolute variance is u_rel² × kgCO2e².
+    u2 = arr.u_factor_squared(unknown_factor_pct)[fp] + enc.u_activity * enc.u_activity
+    u2_in = u2 * in_poste
+    var_poste = np.bincount(pi, weights=u2_in * in_poste, minlength=N_POSTES).astype(np.float64)
+    var_upstream = float(np.dot(u2 * upstream, upstream))
+    # A line's two parts are fully correlated: (a + b)² = a² + b² + 2ab for its own variance.
+    total_var = float(var_poste[~_APART].sum() + var_upstream + 2 * np.dot(u2_in, upstream))
+    var_poste[_UPSTREAM] += var_upstream
 
-    # Market-based scope 2: supplier-specific factors replace the in-poste part of their lines.
-    market = np.isfinite(enc.supplier_factor)
-    market_delta = float((q[market] * enc.supplier_factor[market] - in_poste[market]).sum())
+    flags = arr.flags[fp]  # one gather for both counts below
+    biogenic = float(np.dot(q, arr.co2b[fp])) if arr.any_co2b else 0.0
+    market_delta = 0.0
+    if enc.has_supplier_factor:
+        market = np.isfinite(enc.supplier_factor)
+        market_delta = float((q[market] * enc.supplier_factor[market] - in_poste[market]).sum())
 
-    return ComputationResult.from_arrays(
-        library_version=library.version,
-        by_poste=by_poste,
-        var_poste=var_poste,
-        total_var=total_var,
-        biogenic_co2_kg=float(co2b.sum()),
-        scope2_market_delta=market_delta,
-        unsplit_energy_lines=int((_ENERGY[pi] & ~arr.has_split[fp]).sum()),
-        unknown_factor_uncertainty_lines=int(no_u.sum()),
-        line_detail=lambda: pd.DataFrame(
+    def detail() -> pd.DataFrame:
+        return pd.DataFrame(
             {
                 "line": enc.line_no,
                 "poste": np.asarray(POSTE_CODES, dtype=object)[pi],
@@ -249,12 +247,23 @@ def compute_encoded(
                 "kgco2e": line_total,
                 "kgco2e_in_poste": in_poste,
                 "kgco2e_upstream_4_1": upstream,
-                "co2b_kg": co2b,
-                "uncertainty_pct": u_rel * 100.0,
-                "uncertainty_kgco2e": np.abs(line_abs_u),
-                "factor_split": split,
+                "co2b_kg": q * arr.co2b[fp],
+                "uncertainty_pct": np.sqrt(u2) * 100.0,
+                "uncertainty_kgco2e": np.sqrt(u2) * np.abs(line_total),
+                "factor_split": energy & ~arr.unsplit[fp],
             }
-        ),
+        )
+
+    return ComputationResult.from_arrays(
+        library_version=library.version,
+        by_poste=by_poste,
+        var_poste=var_poste,
+        total_var=total_var,
+        biogenic_co2_kg=biogenic,
+        scope2_market_delta=market_delta,
+        unsplit_energy_lines=int(np.count_nonzero(flags & FLAG_UNSPLIT & energy)),
+        unknown_factor_uncertainty_lines=int(np.count_nonzero(flags & FLAG_UNKNOWN_U)),
+        line_detail=detail,
     )
 
 

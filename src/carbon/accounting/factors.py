@@ -143,29 +143,56 @@ class FactorLibrary:
         return hits.assign(_o=order).sort_values(["_o", "factor_id"]).drop(columns="_o").head(limit)
 
 
+FLAG_UNSPLIT = 1
+FLAG_UNKNOWN_U = 2
+
+
 @dataclass(frozen=True)
 class LibraryArrays:
-    """A library's columns as numpy arrays, positioned like ``FactorLibrary.factors``' rows."""
+    """A library's columns as numpy arrays, positioned like ``FactorLibrary.factors``' rows.
+
+    Shaped for the engine's hot path: the part of a factor that leaves the line's poste
+    (``upstream``) is precomputed, so a computation gathers it instead of re-deriving it.
+    """
 
     units: tuple[str, ...]  # distinct activity units of the library
     unit_code: npt.NDArray[np.intp]  # per factor, index into ``units``
     total: npt.NDArray[np.float64]
-    combustion: npt.NDArray[np.float64]
-    has_split: npt.NDArray[np.bool_]
+    upstream: npt.NDArray[np.float64]  # total minus combustion; 0 for an unsplit factor
+    unsplit: npt.NDArray[np.bool_]
     co2b: npt.NDArray[np.float64]
     u_factor_pct: npt.NDArray[np.float64]  # NaN where the source gives none
+    u_unknown: npt.NDArray[np.bool_]
+    flags: npt.NDArray[np.uint8]  # FLAG_UNSPLIT | FLAG_UNKNOWN_U per factor
+    _u2_cache: dict[float, npt.NDArray[np.float64]] = field(default_factory=dict, repr=False)
+
+    @property
+    def any_co2b(self) -> bool:
+        return bool(self.co2b.any())
+
+    def u_factor_squared(self, unknown_pct: float) -> npt.NDArray[np.float64]:
+        """Squared relative factor uncertainty, ``unknown_pct`` standing in for missing ones."""
+        if unknown_pct not in self._u2_cache:
+            u = np.where(self.u_unknown, unknown_pct, self.u_factor_pct) / 100.0
+            self._u2_cache[unknown_pct] = u * u
+        return self._u2_cache[unknown_pct]
 
 
 def build_arrays(library: FactorLibrary) -> LibraryArrays:
     f = library.factors
     codes, uniques = pd.factorize(f["unit"].astype("string").fillna(""), sort=False)
     share = library.combustion_share()
+    total = f["total_kgco2e"].to_numpy(dtype="float64", na_value=np.nan)
+    has_split = share["has_split"].to_numpy(dtype=bool)
+    u_pct = f["uncertainty_pct"].to_numpy(dtype="float64", na_value=np.nan)
     return LibraryArrays(
         units=tuple(str(u) for u in uniques),
         unit_code=codes.astype(np.intp),
-        total=f["total_kgco2e"].to_numpy(dtype="float64", na_value=np.nan),
-        combustion=share["combustion_kgco2e"].to_numpy(dtype="float64"),
-        has_split=share["has_split"].to_numpy(dtype=bool),
+        total=total,
+        upstream=np.where(has_split, total - share["combustion_kgco2e"].to_numpy(), 0.0),
+        unsplit=~has_split,
         co2b=f["co2b_kg"].fillna(0.0).to_numpy(dtype="float64"),
-        u_factor_pct=f["uncertainty_pct"].to_numpy(dtype="float64", na_value=np.nan),
+        u_factor_pct=u_pct,
+        u_unknown=np.isnan(u_pct),
+        flags=(~has_split * FLAG_UNSPLIT + np.isnan(u_pct) * FLAG_UNKNOWN_U).astype(np.uint8),
     )
