@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,6 +20,9 @@ from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.postes import POSTES_BY_CODE
 from carbon.config import Settings
 from carbon.imports.tabular import TableError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 app = typer.Typer(help="carbon: carbon footprints for Cluster Montagne's programmes.")
 db_app = typer.Typer(help="Database schema.")
@@ -119,6 +122,110 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def _sessions(settings: Settings) -> sessionmaker[Session]:
+    from carbon.db.session import make_engine, make_sessionmaker
+
+    return make_sessionmaker(make_engine(settings))
+
+
+@app.command("demo")
+def demo_cmd() -> None:
+    """Load the demo world (programmes, cohorts, companies, three years of data); idempotent."""
+    from carbon.db.migrate import upgrade
+    from carbon.db.session import session_scope
+    from carbon.demo.load import DEMO_PASSWORD, load_demo
+
+    settings = Settings()
+    upgrade(settings)
+    with session_scope(_sessions(settings)) as session:
+        counts = load_demo(session, settings)
+    out.print(", ".join(f"{v} {k}" for k, v in counts.items()))
+    out.print(
+        "logins: admin@example.org, coach@example.org, company@example.org "
+        f"(password {DEMO_PASSWORD!r})"
+    )
+
+
+@factors_app.command("import")
+def factors_import(
+    path: Annotated[Path, typer.Argument(help="the ADEME Base Empreinte export (CSV)")],
+    label: Annotated[str | None, typer.Option("--label", help="version label")] = None,
+    default: Annotated[bool, typer.Option("--default/--no-default")] = False,
+) -> None:
+    """Import the official ADEME export as a named library version (same file twice: no-op)."""
+    from rich.progress import Progress
+
+    from carbon.db.factor_store import FactorStoreError, save_library
+    from carbon.db.session import session_scope
+    from carbon.factors.ademe import AdemeFormatError, read_ademe_export
+
+    settings = Settings()
+    label = label or f"ADEME {path.stem}"
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("reading", total=3)
+        try:
+            data = path.read_bytes()
+            progress.update(task, advance=1, description="checking the layout")
+            library = read_ademe_export(data, version=label)
+        except OSError as exc:
+            raise fail(f"{path}: {exc.strerror}") from None
+        except AdemeFormatError as exc:
+            raise fail(f"{path}: {exc}") from None
+        progress.update(task, advance=1, description=f"saving {len(library):,} factors")
+        try:
+            with session_scope(_sessions(settings)) as session:
+                version = save_library(
+                    session, library, source="ademe", label=label, make_default=default
+                )
+                summary = (version.label, version.factor_count, version.is_default)
+        except FactorStoreError as exc:
+            raise fail(str(exc)) from None
+        progress.update(task, advance=1)
+    out.print(f"library {summary[0]!r}: {summary[1]:,} factors" + (" (default)" * summary[2]))
+
+
+@factors_app.command("search")
+def factors_search(
+    text: Annotated[str, typer.Argument(help="words to look for (accents optional)")],
+    limit: Annotated[int, typer.Option("--limit")] = 20,
+) -> None:
+    """Search the default library of the database, or the bundled one if it has none."""
+    from carbon.db.factor_store import default_version, load_library
+    from carbon.db.session import session_scope
+    from carbon.factors.bundled import load_bundled_library
+
+    settings = Settings()
+    try:
+        with session_scope(_sessions(settings)) as session:
+            library = load_library(session) if default_version(session) else None
+    except Exception:
+        library = None
+    library = library or load_bundled_library()
+    hits = library.search(text, limit=limit)
+    table = Table(title=f"{library.version}: {len(hits)} result(s)")
+    for col in ("factor_id", "name", "kgCO2e / unit", "country", "status"):
+        table.add_column(col, justify="right" if col.startswith("kg") else "left")
+    for row in hits.itertuples(index=False):
+        table.add_row(
+            str(row.factor_id), str(row.name_fr), f"{row.total_kgco2e:g} / {row.unit}",
+            str(row.country or ""), str(row.status),
+        )  # fmt: skip
+    out.print(table)
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+) -> None:
+    """Serve the web application."""
+    import uvicorn
+
+    from carbon.web.app import create_app
+
+    uvicorn.run(create_app(Settings()), host=host, port=port, proxy_headers=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point

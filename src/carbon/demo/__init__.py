@@ -1,0 +1,1 @@
+"""The fictional demo world that ``carbon demo`` (and ``make run``) loads."""
