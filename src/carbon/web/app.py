@@ -1,0 +1,55 @@
+"""The application factory: ``create_app(settings)`` builds everything from settings.
+
+Nothing is created at import time, so tests build as many apps as they like, each on its own
+database. Middleware order matters: Starlette runs the last added first, so security headers wrap
+everything, the session is decoded before the locale is chosen from it.
+"""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+
+from carbon import __version__
+from carbon.config import Settings
+from carbon.db.session import make_engine, make_sessionmaker
+from carbon.web.errors import install_error_handlers
+from carbon.web.i18n import LocaleMiddleware
+from carbon.web.routes import ROUTERS
+from carbon.web.security import (
+    CSRFProtect,
+    LoginRateLimiter,
+    SecurityHeadersMiddleware,
+    session_middleware_kwargs,
+)
+from carbon.web.static_assets import mount_static
+from carbon.web.templating import make_templates
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="carbon",
+        version=__version__,
+        description="Carbon footprints (BEGES v5, GHG Protocol) for Cluster Montagne's programmes",
+        dependencies=[Depends(CSRFProtect())],
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    engine = make_engine(settings, pool_pre_ping=True)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_sessionmaker(engine)
+    app.state.templates = make_templates()
+    app.state.login_limiter = LoginRateLimiter()
+
+    mount_static(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    install_error_handlers(app)
+
+    app.add_middleware(LocaleMiddleware, default_locale=settings.default_locale)
+    app.add_middleware(SessionMiddleware, **session_middleware_kwargs(settings))
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app

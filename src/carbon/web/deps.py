@@ -1,0 +1,65 @@
+"""Typed FastAPI dependencies: the database session and the signed-in user.
+
+``SessionDep`` gives each request its own session, closed at the end (routes commit what they
+change). ``PrincipalDep`` is the signed-in user with their memberships; without one, HTML
+requests are sent to the login page and API requests get 401.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from carbon.db.models import User
+from carbon.web.access import Principal, load_principal
+
+SESSION_USER_KEY = "uid"
+SESSION_LOGIN_AT_KEY = "at"
+
+
+class LoginRequired(Exception):
+    """Raised by dependencies when nobody (or an expired session) is signed in."""
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.sessions()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def optional_principal(request: Request, session: SessionDep) -> Principal | None:
+    uid = request.session.get(SESSION_USER_KEY)
+    if not isinstance(uid, int):
+        return None
+    login_at = request.session.get(SESSION_LOGIN_AT_KEY, 0)
+    max_age = request.app.state.settings.session_max_age_s
+    if not isinstance(login_at, int | float) or time.time() - login_at > max_age:
+        request.session.clear()
+        return None
+    user = session.get(User, uid)
+    if user is None or not user.is_active:
+        request.session.clear()
+        return None
+    principal = load_principal(session, user)
+    request.state.principal = principal
+    return principal
+
+
+def require_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    if principal is None:
+        raise LoginRequired
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(require_principal)]

@@ -1,0 +1,93 @@
+"""Error responses: a clear page (or JSON for the API), never a stack trace.
+
+A database that cannot be reached answers 503 with a page that says so; the next request tries
+again by itself, since connections come from the pool afresh.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from carbon.web.deps import LoginRequired
+from carbon.web.i18n import gettext as _
+from carbon.web.templating import is_htmx, render
+
+log = logging.getLogger("carbon.web")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_response(request: Request, status: int, detail: str | None = None) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": detail or ""}, status_code=status)
+    ctx = {"status_code": status, "detail": detail}
+    return render(request, "errors.html", ctx, blocks=["error"], status_code=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _exc: LoginRequired) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": "authentication required"}, status_code=401)
+        target = "/login?next=" + quote(request.url.path)
+        if is_htmx(request):
+            # Don't redirect after an htmx request: the login page would land inside a fragment.
+            return Response(status_code=401, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        response = error_response(request, exc.status_code, detail)
+        for k, v in (exc.headers or {}).items():
+            response.headers[k] = v
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.errors()}, status_code=422)
+        fields = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+        return error_response(request, 422, _("Invalid input: %(fields)s") % {"fields": fields})
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, _exc: StaleDataError) -> Response:
+        return error_response(
+            request,
+            409,
+            _("Someone changed this in the meantime. Reload the page to see their version."),
+        )
+
+    def _unavailable(request: Request, exc: DBAPIError) -> Response:
+        log.error("database unavailable: %s", exc.orig)
+        response = error_response(
+            request, 503, _("The database cannot be reached. Please try again in a moment.")
+        )
+        response.headers["Retry-After"] = "10"
+        return response
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(request: Request, exc: OperationalError) -> Response:
+        return _unavailable(request, exc)
+
+    @app.exception_handler(DBAPIError)
+    async def _db_error(request: Request, exc: DBAPIError) -> Response:
+        if exc.connection_invalidated:
+            return _unavailable(request, exc)
+        log.exception("database error")
+        return error_response(request, 500)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, _exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, 500)

@@ -1,0 +1,121 @@
+"""The company workspace: companies, their reporting periods, and a period's activity lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from carbon.accounting.engine import ComputationError
+from carbon.accounting.postes import POSTES
+from carbon.db.activity_lines import set_status
+from carbon.db.compute import compute_period
+from carbon.db.models import Company, ReportingPeriod, Site
+from carbon.factors.bundled import activities
+from carbon.web.access import (
+    Principal,
+    can_coach_company,
+    can_edit_period,
+    can_enter_data,
+    coached_company_ids,
+)
+from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.i18n import get_locale
+from carbon.web.i18n import gettext as _
+from carbon.web.loaders import company_or_404, period_or_404
+from carbon.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home(principal: PrincipalDep) -> Response:
+    if principal.is_admin or principal.is_coach:
+        return RedirectResponse("/cohorts" if principal.is_coach else "/companies", 303)
+    if len(principal.member_of) == 1:
+        return RedirectResponse(f"/companies/{next(iter(principal.member_of))}", 303)
+    return RedirectResponse("/companies", 303)
+
+
+def visible_companies(session: Session, principal: Principal) -> list[Company]:
+    query = select(Company).order_by(Company.name)
+    if not principal.is_admin:
+        ids = principal.member_of | coached_company_ids(session, principal)
+        query = query.where(Company.id.in_(ids))
+    return list(session.scalars(query))
+
+
+@router.get("/companies")
+def companies_page(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+    return render(request, "companies.html", {"companies": visible_companies(session, principal)})
+
+
+@router.get("/companies/{company_id}")
+def company_page(
+    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    company = company_or_404(session, principal, company_id)
+    periods = sorted(company.periods, key=lambda p: p.year, reverse=True)
+    totals: dict[int, Any] = {}
+    for p in periods:
+        try:
+            totals[p.id] = compute_period(session, p)
+        except ComputationError:
+            totals[p.id] = None
+    return render(
+        request,
+        "company.html",
+        {"company": company, "periods": periods, "results": totals},
+    )
+
+
+def period_context(
+    session: Session, principal: Principal, period: ReportingPeriod
+) -> dict[str, Any]:
+    """Everything the period page and its fragments show."""
+    result = compute_period(session, period)
+    detail = result.lines.set_index("line") if len(period.lines) else None
+    by_poste: dict[str, list[Any]] = {}
+    for line in sorted(period.lines, key=lambda ln: ln.id):
+        by_poste.setdefault(line.poste, []).append(line)
+    locale = get_locale()
+    return {
+        "period": period,
+        "company": period.company,
+        "result": result,
+        "line_kg": {} if detail is None else detail["kgco2e"].to_dict(),
+        "line_u": {} if detail is None else detail["uncertainty_kgco2e"].to_dict(),
+        "lines_by_poste": by_poste,
+        "postes_in_use": [p for p in POSTES if p.code in by_poste],
+        "editable": can_edit_period(principal, period),
+        "can_submit": period.status == "draft" and can_enter_data(principal, period.company_id),
+        "can_validate": period.status == "submitted"
+        and can_coach_company(session, principal, period.company_id),
+        "sites": list(session.scalars(select(Site).where(Site.company_id == period.company_id))),
+        "activity_names": {a.activity_id: a.name(locale) for a in activities()},
+    }
+
+
+@router.get("/periods/{period_id}")
+def period_page(
+    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    period = period_or_404(session, principal, period_id)
+    ctx = period_context(session, principal, period)
+    ctx.update(form={}, errors={})
+    return render(request, "period.html", ctx, blocks=["workspace"])
+
+
+@router.post("/periods/{period_id}/submit")
+def submit_period(
+    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    period = period_or_404(session, principal, period_id)
+    if period.status != "draft" or not can_enter_data(principal, period.company_id):
+        raise HTTPException(409, _("Only a draft period can be submitted, by its company."))
+    set_status(session, principal.id, period, "submitted")
+    session.commit()
+    return RedirectResponse(f"/periods/{period.id}", 303)

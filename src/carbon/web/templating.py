@@ -1,0 +1,92 @@
+"""One Jinja environment for every page, and ``render``: the full page or only its blocks.
+
+htmx requests (``HX-Request: true``) get the named blocks of the same template (jinja2-fragments),
+so a page and its fragments can never drift apart; any other request gets the whole page, which
+keeps reloads, the back button and shared links working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+from carbon.accounting.postes import CATEGORY_LABELS, POSTES, POSTES_BY_CODE
+from carbon.config import PROJECT_ROOT
+from carbon.factors.bundled import find_activity
+from carbon.web.i18n import N_, gettext, install_i18n
+from carbon.web.security import install_csrf
+
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+
+# Words stored in the database, shown in the reader's language.
+STATUS_LABELS = {
+    "draft": N_("draft"),
+    "submitted": N_("submitted"),
+    "validated": N_("validated"),
+    "locked": N_("locked"),
+}
+QUALITY_LABELS = {
+    "measured": N_("measured (invoice, meter)"),
+    "estimated": N_("estimated"),
+    "extrapolated": N_("extrapolated"),
+}
+
+
+def status_label(status: str) -> str:
+    return gettext(STATUS_LABELS.get(status, status))
+
+
+def quality_label(quality: str) -> str:
+    return gettext(QUALITY_LABELS.get(quality, quality))
+
+
+def make_templates() -> Jinja2Blocks:
+    templates = Jinja2Blocks(directory=TEMPLATES_DIR)
+    env = templates.env
+    env.autoescape = True
+    install_i18n(env)
+    install_csrf(env)
+    env.globals.update(
+        POSTES=POSTES,
+        POSTES_BY_CODE=POSTES_BY_CODE,
+        CATEGORIES=CATEGORY_LABELS,
+        status_label=status_label,
+        quality_label=quality_label,
+        find_activity=find_activity,
+    )
+    return templates
+
+
+def is_htmx(request: Request) -> bool:
+    # A history restore wants the whole page even though htmx asks for it.
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(
+    request: Request,
+    name: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    blocks: Sequence[str] = (),
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The template ``name``; only ``blocks`` of it when htmx asks and blocks are named."""
+    templates: Jinja2Blocks = request.app.state.templates
+    ctx = {"user": getattr(request.state, "principal", None), **(context or {})}
+    kwargs: dict[str, Any] = {"status_code": status_code, "headers": dict(headers or {})}
+    if blocks and is_htmx(request):
+        kwargs["block_names"] = list(blocks)
+    response: Response = templates.TemplateResponse(request, name, ctx, **kwargs)
+    # Pages show one company's data: keep them out of shared caches.
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    # htmx and full-page responses differ for the same URL.
+    response.headers["Vary"] = "HX-Request"
+    return response
