@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -151,6 +152,11 @@ def set_status(
 ) -> ReportingPeriod:
     before = {"status": period.status}
     period.status = status
+    now = datetime.now(UTC)
+    if status == "submitted":
+        period.submitted_at = now
+    elif status == "validated":
+        period.validated_at, period.validated_by_id = now, actor_id
     session.flush()
     after: dict[str, Any] = {"status": status}
     if reason:
