@@ -46,7 +46,7 @@ MESSAGES: dict[str, str] = {
     "too_many_rows": "the file has more than {limit} data rows: split it into several files",
     "csv_malformed": "the CSV structure is broken: {detail}",
     "missing_column": "missing column(s): {columns}",
-    "duplicate_column": "the columns '{first}' and '{column}' both mean {meaning}: keep only one",
+    "duplicate_column": "the columns '{first}' and '{second}' both mean {meaning}: keep only one",
     # One row (in ImportPreview.errors).
     "ragged_row": (
         "this row has {cells} cells but the header has {header_cells}: "
@@ -73,6 +73,10 @@ MESSAGES: dict[str, str] = {
         "the quantity is empty (a formula whose result was not saved also reads as empty)"
     ),
     "quantity_not_number": "'{value}' is not a number",
+    "quantity_ambiguous": (
+        "'{value}' can be read two ways (decimal mark or thousands separator): write it without "
+        "thousands separator, with the same decimal mark as the rest of the column"
+    ),
     "quantity_negative": "the quantity {value} is negative",
     "quantity_too_large": "the quantity {value} is implausibly large (over {limit})",
     "unit_missing": "the unit is empty",
@@ -87,7 +91,7 @@ MESSAGES: dict[str, str] = {
     "text_too_long": "this text has {length} characters, more than the {limit} allowed",
     "line_invalid": "{detail}",
     # Warnings: the import can go ahead, but the user should know.
-    "unknown_column": "the column '{column}' is not recognised and is ignored",
+    "unknown_column": "the column '{name}' is not recognised and is ignored",
     "unnamed_column": "a column without a header holds data and is ignored",
     "rows_before_header": "rows above the header (1 to {last}) are ignored",
     "site_ignored": "the site column is ignored: no sites are defined for the company",
@@ -98,7 +102,9 @@ MESSAGES: dict[str, str] = {
 
 def render(code: str, params: Mapping[str, Any]) -> str:
     """The English message of ``code``; lists are joined, suggestions appended."""
-    shown = {k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in params.items()}
+    shown = {
+        k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in params.items()
+    }
     text = MESSAGES[code].format(**shown)
     if params.get("suggestions"):
         text += f" (did you mean: {shown['suggestions']}?)"
@@ -128,7 +134,12 @@ class ImportIssue:
 
     def __str__(self) -> str:
         where = ", ".join(
-            p for p in (f"row {self.row}" if self.row else "", self.column and f"column {self.column}") if p
+            p
+            for p in (
+                f"row {self.row}" if self.row else "",
+                self.column and f"column {self.column}",
+            )
+            if p
         )
         return f"{where}: {self.message}" if where else self.message
 
