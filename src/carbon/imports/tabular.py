@@ -31,7 +31,9 @@ class TableError(ValueError):
 
 def fold(text: str) -> str:
     """Lower case, no accents, single spaces: the key used to recognise header names."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    # NFKD does not decompose the ligatures: "Bœuf" would lose its "oe".
+    text = str(text).replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return " ".join(text.replace("_", " ").lower().split())
 
 
@@ -112,7 +114,8 @@ def parse_decimal(values: pd.Series) -> pd.Series:
     """Numbers as French, Italian or English write them; NaN where a cell is not a number.
 
     In a cell with both ``,`` and ``.`` the last one is the decimal mark. Where the column uses
-    ``,`` as its decimal mark anywhere, a lone ``.`` is a thousands separator (``1.234`` is 1234).
+    ``,`` as its decimal mark anywhere, dots that group digits by three are thousands separators
+    (``1.234`` is 1234) while ``12.5`` stays a decimal.
     """
     s = values.astype("string").fillna("").str.replace(_SPACES, "", regex=True)
     last_comma = s.str.rfind(",")
@@ -126,8 +129,10 @@ def parse_decimal(values: pd.Series) -> pd.Series:
     # A point that is the decimal mark while commas also appear: commas are thousands.
     out = out.mask(both & ~comma_is_decimal, s.str.replace(",", "", regex=False))
     if comma_decimal_column:
-        dots_only = (last_comma < 0) & (last_dot >= 0)
-        out = out.mask(dots_only, s.str.replace(".", "", regex=False))
+        # Only a dot that groups thousands (1.234 or 12.345.678) is a separator there; 12.5 is
+        # still twelve and a half, whatever its neighbours use.
+        grouped = (last_comma < 0) & s.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+")
+        out = out.mask(grouped, s.str.replace(".", "", regex=False))
     # Several dots and no comma: thousands separators (1.234.567).
     out = out.mask((last_comma < 0) & (s.str.count(r"\.") > 1), s.str.replace(".", "", regex=False))
     nums = pd.to_numeric(out.where(out != ""), errors="coerce")
