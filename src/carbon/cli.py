@@ -228,6 +228,29 @@ def serve_cmd(
     uvicorn.run(create_app(Settings()), host=host, port=port, proxy_headers=True)
 
 
+@app.command("backup")
+def backup_cmd(path: Annotated[Path, typer.Argument(help="file to write (.jsonl.gz)")]) -> None:
+    """Copy the whole database to one portable file."""
+    from carbon.db.backup import dump_to_path
+    from carbon.db.session import make_engine
+
+    counts = dump_to_path(make_engine(Settings()), path)
+    out.print(f"{sum(counts.values()):,} rows in {len(counts)} tables written to {path}")
+
+
+@app.command("restore")
+def restore_cmd(path: Annotated[Path, typer.Argument(help="a file from `carbon backup`")]) -> None:
+    """Load a backup into an empty database (run `carbon db upgrade` first); all or nothing."""
+    from carbon.db.backup import BackupError, restore_from_path
+    from carbon.db.session import make_engine
+
+    try:
+        counts = restore_from_path(make_engine(Settings()), path)
+    except (BackupError, OSError) as exc:
+        raise fail(f"{path}: {exc}") from None
+    out.print(f"{sum(counts.values()):,} rows restored from {path}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 
