@@ -1,0 +1,152 @@
+"""The JSON API, activity lines: list, read, create, replace, delete.
+
+Every write goes through :mod:`carbon.db.activity_lines`, like the forms and the spreadsheet
+import, so the same checks apply and every change lands in the audit log. Writes need the
+session's CSRF token in the ``X-CSRF-Token`` header (enforced app-wide, as for htmx), since the
+API authenticates with the same cookie as the pages. Refused input answers 422 with one entry
+per field (``loc`` ending with the field's name), in the shape FastAPI uses for its own checks.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.orm import Session
+
+from carbon.accounting.postes import normalise_poste
+from carbon.db.activity_lines import LineInputError, add_line, delete_line, update_line
+from carbon.db.models import ActivityLine, ReportingPeriod, Site
+from carbon.factors.bundled import find_activity
+from carbon.web.access import Principal, can_edit_period
+from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.i18n import gettext as _
+from carbon.web.loaders import line_or_404, period_or_404
+from carbon.web.routes.api import READ_ERRORS
+from carbon.web.routes.api_models import ErrorOut, LineIn, LineOut, LineUpdate
+
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **READ_ERRORS,
+    403: {"model": ErrorOut, "description": "Missing CSRF token, or a read-only period"},
+    422: {"model": ErrorOut, "description": "Refused input, one message per field"},
+}
+
+router = APIRouter(prefix="/api", tags=["activity lines"], responses=READ_ERRORS)
+
+
+def _editable(principal: Principal, period: ReportingPeriod) -> None:
+    if not can_edit_period(principal, period):
+        raise HTTPException(
+            403, _("This period is read-only: it has been submitted or validated, or is not yours.")
+        )
+
+
+def _invalid(errors: dict[str, str]) -> RequestValidationError:
+    return RequestValidationError(
+        [{"loc": ("body", k), "msg": v, "type": "value_error"} for k, v in errors.items()]
+    )
+
+
+def _values(session: Session, period: ReportingPeriod, body: LineIn) -> dict[str, Any]:
+    """The line's values for activity_lines: an activity gives the poste and default factor."""
+    data = body.model_dump()
+    errors: dict[str, str] = {}
+    if body.activity_id:
+        act = find_activity(body.activity_id)
+        if act is None:
+            errors["activity_id"] = _("Unknown activity: choose one from the catalogue.")
+        else:
+            try:
+                if body.poste and normalise_poste(body.poste) != act.poste:
+                    errors["poste"] = _("This activity belongs to poste %(code)s.") % {
+                        "code": act.poste
+                    }
+            except ValueError as exc:
+                errors["poste"] = str(exc)
+            site = session.get(Site, body.site_id) if body.site_id else None
+            mine = site is not None and site.company_id == period.company_id
+            country = site.country if mine and site else period.company.country
+            data["poste"] = act.poste
+            data["factor_id"] = body.factor_id or act.factor_id_for(country)
+    else:
+        message = _("Give an activity_id, or a poste and a factor_id.")
+        for key in ("poste", "factor_id"):
+            if not getattr(body, key):
+                errors[key] = message
+    if errors:
+        raise _invalid(errors)
+    return data
+
+
+@router.get("/periods/{period_id}/lines", response_model=list[LineOut])
+def api_lines(period_id: int, session: SessionDep, principal: PrincipalDep) -> list[ActivityLine]:
+    """The period's activity lines, in entry order."""
+    return list(period_or_404(session, principal, period_id).lines)
+
+
+@router.get("/lines/{line_id}", response_model=LineOut)
+def api_line(line_id: int, session: SessionDep, principal: PrincipalDep) -> ActivityLine:
+    return line_or_404(session, principal, line_id)
+
+
+@router.post(
+    "/periods/{period_id}/lines", status_code=201, response_model=LineOut, responses=WRITE_ERRORS
+)
+def api_create_line(
+    period_id: int, body: LineIn, session: SessionDep, principal: PrincipalDep
+) -> ActivityLine:
+    """Add a line to a draft period of your company (audited)."""
+    period = period_or_404(session, principal, period_id)
+    _editable(principal, period)
+    try:
+        line = add_line(session, principal.id, period, _values(session, period, body))
+    except LineInputError as exc:
+        session.rollback()
+        raise _invalid(exc.errors) from None
+    session.commit()
+    session.refresh(line)
+    return line
+
+
+@router.put(
+    "/lines/{line_id}",
+    response_model=LineOut,
+    responses={**WRITE_ERRORS, 409: {"model": ErrorOut, "description": "Stale version_id"}},
+)
+def api_update_line(
+    line_id: int, body: LineUpdate, session: SessionDep, principal: PrincipalDep
+) -> ActivityLine:
+    """Replace a line; ``version_id`` must be the one you read, else 409 (audited)."""
+    line = line_or_404(session, principal, line_id)
+    _editable(principal, line.period)
+    values = _values(session, line.period, body)
+    values.pop("version_id")
+    try:
+        update_line(session, principal.id, line, values, expected_version=body.version_id)
+    except LineInputError as exc:
+        session.rollback()
+        raise _invalid(exc.errors) from None
+    session.commit()
+    session.refresh(line)
+    return line
+
+
+@router.delete(
+    "/lines/{line_id}",
+    status_code=204,
+    response_class=Response,
+    responses={**WRITE_ERRORS, 409: {"model": ErrorOut, "description": "Stale version_id"}},
+)
+def api_delete_line(
+    line_id: int,
+    session: SessionDep,
+    principal: PrincipalDep,
+    version_id: Annotated[int | None, Query(description="Refuse (409) if changed since")] = None,
+) -> Response:
+    """Delete a line of a draft period (audited)."""
+    line = line_or_404(session, principal, line_id)
+    _editable(principal, line.period)
+    delete_line(session, principal.id, line, expected_version=version_id)
+    session.commit()
+    return Response(status_code=204)
