@@ -7,7 +7,7 @@ engine against the period's pinned library before anything is written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -166,3 +166,33 @@ def set_status(
         company_id=period.company_id,
     )  # fmt: skip
     return period
+
+
+def add_lines(
+    session: Session, actor_id: int, period: ReportingPeriod, rows: Iterable[Mapping[str, Any]]
+) -> list[ActivityLine]:
+    """Store many already-validated lines at once (the spreadsheet import): all or none.
+
+    The rows were checked by the caller (``carbon.imports.spreadsheet.validate_rows`` runs the
+    engine on every row), so :func:`check_line` is not repeated per row, which would run the
+    engine thousands of times; only what a stale preview could get wrong is checked again here:
+    the period still a draft, the sites still the company's. Lines and their audit entries each
+    go to the database in one flush (batched inserts); an error leaves nothing half-written once
+    the caller rolls back. Keys other than :data:`EDITABLE_FIELDS` (a preview's row number or
+    estimate) are ignored.
+    """
+    _require_draft(period)
+    values = [{k: row.get(k) for k in EDITABLE_FIELDS} for row in rows]
+    site_ids = {v["site_id"] for v in values if v["site_id"] is not None}
+    if site_ids - {site.id for site in period.company.sites}:
+        raise LineInputError({"site_id": "unknown site"})
+    lines = [ActivityLine(period_id=period.id, created_by_id=actor_id, **v) for v in values]
+    session.add_all(lines)
+    session.flush()
+    for line in lines:
+        audit.record(
+            session, actor_id, "import", "activity_line", line.id, None, audit.snapshot(line),
+            company_id=period.company_id,
+        )  # fmt: skip
+    session.flush()
+    return lines

@@ -17,11 +17,24 @@ from carbon.accounting.engine import compute
 from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.results import ComputationResult
 from carbon.accounting.uncertainty import UncertaintyScale
+from carbon.config import Settings
 from carbon.db.factor_store import load_library
 from carbon.db.models import ActivityLine, LibraryVersion, ReportingPeriod
 
 _CACHE_SIZE = 4
 _libraries: OrderedDict[str, FactorLibrary] = OrderedDict()
+# The data-quality scale of this deployment (Settings.data_quality_uncertainty), set once by
+# the application factory and the CLI through configure(); the methodology's defaults otherwise.
+_scale = UncertaintyScale()
+
+
+def configure(settings: Settings) -> None:
+    global _scale
+    _scale = UncertaintyScale(quality_pct=dict(settings.data_quality_uncertainty))
+
+
+def uncertainty_scale() -> UncertaintyScale:
+    return _scale
 
 LINE_COLUMNS = (
     "id", "poste", "factor_id", "quantity", "unit", "data_quality", "supplier_factor_kgco2e",
@@ -63,4 +76,4 @@ def compute_period(
     lib = library_for(session, library_version_id or period.library_version_id)
     lines = period_lines(session, period.id)
     # Errors cite the line id: stored lines have no file line number.
-    return compute(lines, lib, scale, line_numbers=lines["id"].to_numpy())
+    return compute(lines, lib, scale or _scale, line_numbers=lines["id"].to_numpy())

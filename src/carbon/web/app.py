@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from carbon import __version__
 from carbon.config import Settings
+from carbon.db.compute import configure as configure_computation
 from carbon.db.session import make_engine, make_sessionmaker
 from carbon.web.errors import install_error_handlers
 from carbon.web.i18n import LocaleMiddleware
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
+    configure_computation(settings)
     engine = make_engine(settings, pool_pre_ping=True)
     app.state.settings = settings
     app.state.engine = engine

@@ -10,6 +10,7 @@ import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -56,7 +57,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": exc.errors()}, status_code=422)
+            # jsonable_encoder: a validator's error context may hold an exception object.
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
         fields = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
         return error_response(request, 422, _("Invalid input: %(fields)s") % {"fields": fields})
 

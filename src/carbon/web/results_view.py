@@ -20,7 +20,7 @@ from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.postes import CATEGORY_LABELS, POSTES, UPSTREAM_ENERGY_POSTE, Poste
 from carbon.accounting.progress import Change, change, intensity
 from carbon.accounting.results import ComputationResult
-from carbon.accounting.uncertainty import UncertaintyScale
+from carbon.db.compute import uncertainty_scale
 from carbon.web.i18n import N_, gettext
 
 TOP_SOURCES = 5
@@ -192,7 +192,7 @@ def improvement_hint(
     data_quality: str, factor_u_pct: float | None, factor_unit: str, factor_estimate: bool
 ) -> str:
     """Plain-language advice for a line whose uncertainty weighs on the total."""
-    scale = UncertaintyScale()
+    scale = uncertainty_scale()
     u_activity = scale.quality_pct.get(data_quality, scale.quality_pct[scale.default_quality])
     u_factor = scale.unknown_factor_pct if factor_u_pct is None else factor_u_pct
     if data_quality in HINT_QUALITY and u_activity >= u_factor:
