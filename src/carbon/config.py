@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     default_locale: str = "fr"
     session_max_age_s: int = 8 * 3600
-    max_upload_bytes: int = 5 * 1024 * 1024
+    max_upload_bytes: int = 5 * 1024 * 1024  # activity spreadsheets
+    # The official ADEME export is about 11 MB; administrators upload it through the web.
+    max_factor_upload_bytes: int = 32 * 1024 * 1024
     # Relative uncertainty (%) attached to an activity line by its data quality (methodology.md 7).
     data_quality_uncertainty: dict[str, float] = {
         "measured": 5.0,

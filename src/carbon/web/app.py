@@ -18,6 +18,7 @@ from carbon.web.errors import install_error_handlers
 from carbon.web.i18n import LocaleMiddleware
 from carbon.web.routes import ROUTERS
 from carbon.web.security import (
+    BodySizeLimitMiddleware,
     CSRFProtect,
     LoginRateLimiter,
     SecurityHeadersMiddleware,
@@ -53,5 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(LocaleMiddleware, default_locale=settings.default_locale)
     app.add_middleware(SessionMiddleware, **session_middleware_kwargs(settings))
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=request_size_limit(settings))
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def request_size_limit(settings: Settings) -> int:
+    """The largest request body accepted: the largest upload plus room for the form around it."""
+    return max(settings.max_upload_bytes, settings.max_factor_upload_bytes) + 256 * 1024

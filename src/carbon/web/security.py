@@ -313,3 +313,59 @@ def safe_redirect_target(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or any(ord(char) < 0x20 for char in target):
         return default
     return target
+
+
+# --- Request size ----------------------------------------------------------------------------
+
+
+class BodySizeLimitMiddleware:
+    """Refuses request bodies over ``max_bytes`` with 413 before anything buffers them.
+
+    The CSRF check may read a whole form body to find its token, and Starlette parses multipart
+    uploads before a route runs: without this, a huge upload would sit in memory first.
+    A declared Content-Length is checked up front; a chunked body is counted as it arrives.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        mb = self.max_bytes / 1_000_000
+        body = (_("The request is larger than the limit of %(mb).0f MB.") % {"mb": mb}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
