@@ -11,7 +11,7 @@ import platform
 import sys
 from typing import Any
 
-MODULES = ("bench.engine", "bench.ademe_import")
+MODULES = ("bench.engine", "bench.ademe_import", "bench.cohort_dashboard", "bench.reports")
 
 
 def print_rows(rows: list[dict[str, Any]]) -> None:

@@ -157,6 +157,9 @@ def set_status(
         period.submitted_at = now
     elif status == "validated":
         period.validated_at, period.validated_by_id = now, actor_id
+    elif status == "draft":
+        # Reopened or sent back: it is no longer validated (the audit log keeps who did what).
+        period.validated_at, period.validated_by_id = None, None
     session.flush()
     after: dict[str, Any] = {"status": status}
     if reason:

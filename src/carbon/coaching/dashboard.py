@@ -1,0 +1,294 @@
+"""The coach's cohort table ("who needs me this week?") and the programme's KPIs.
+
+One row per enrolled company: its stage on the path, which BEGES categories it has filled, when
+it last did anything, its flags, its latest footprint against the base year, and its target.
+Built from :func:`carbon.coaching.footprints.load_cohort` plus three grouped queries (activity
+dates, action counts, targets): the number of queries does not grow with the cohort.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session
+
+from carbon.accounting.progress import Change, change, intensity, on_track, target_trajectory
+from carbon.coaching.footprints import CohortFootprints, CompanyInfo, Period, load_cohort
+from carbon.coaching.outliers import Outlier, outlier_postes
+from carbon.coaching.path import DONE_STATUSES, Completeness, Stage, completeness, derive_stage
+from carbon.db.models import Action, ActivityLine, AuditLog, Enrolment, ReportingPeriod, Target
+
+STUCK_AFTER = timedelta(days=30)
+INTENSITY_UNITS = ("fte", "revenue_keur", "sector_activity")
+
+
+class Flag(StrEnum):
+    to_validate = "to_validate"  # a period waits for the coach
+    stuck = "stuck"  # nothing done for STUCK_AFTER while the latest year is not validated
+    outlier = "outlier"  # a poste far from the cohort's range (carbon.coaching.outliers)
+    error = "error"  # a line the engine refuses: the footprint cannot be computed
+
+
+@dataclass(frozen=True)
+class Intensity:
+    unit: str  # "fte", "revenue_keur" or "sector_activity"
+    latest: float | None  # kgCO2e per unit
+    base: float | None
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.latest is None or self.base is None:
+            return None
+        return change(self.latest, self.base).relative_pct
+
+
+@dataclass(frozen=True)
+class TargetView:
+    kind: str  # "absolute" or "intensity"
+    intensity_unit: str | None
+    reduction_pct: float
+    base_year: int
+    target_year: int
+    year: int | None = None  # the year compared (the latest footprint's)
+    expected: float | None = None  # the trajectory's value that year (kgCO2e or kgCO2e/unit)
+    actual: float | None = None
+    on_track: bool | None = None  # None: nothing to compare yet
+
+
+@dataclass(frozen=True)
+class ActionCounts:
+    identified: int = 0  # every action of the plan, abandoned ones included
+    quantified: int = 0  # with an expected avoided tCO2e a year
+    planned: int = 0  # not abandoned
+    under_way: int = 0  # in progress or done
+    expected_t: float = 0.0  # tCO2e a year, abandoned actions left out
+    achieved_t: float = 0.0
+
+
+@dataclass(frozen=True)
+class CompanyRow:
+    company: CompanyInfo
+    stage: Stage
+    current: Period | None  # the latest year
+    footprint: Period | None  # the latest year with lines
+    reference: Period | None
+    submitted: Period | None  # the latest period waiting for validation
+    total_kg: float | None
+    base_kg: float | None
+    change: Change | None  # footprint vs reference, when they are different years
+    intensities: dict[str, Intensity]
+    completeness: Completeness  # of the current year
+    last_activity: datetime | None
+    flags: tuple[Flag, ...]
+    outliers: tuple[Outlier, ...]
+    target: TargetView | None
+    actions: ActionCounts
+
+
+@dataclass(frozen=True)
+class CohortKpis:
+    companies: int
+    companies_validated: int  # with at least one validated or locked year
+    footprints_validated: int  # validated or locked periods
+    awaiting_validation: int  # companies with a submitted period
+    stuck: int
+    actions_identified: int
+    actions_quantified: int
+    expected_avoided_t: float
+    achieved_avoided_t: float
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    rows: list[CompanyRow]
+    kpis: CohortKpis
+
+
+def build_dashboard(session: Session, cohort_id: int, now: datetime | None = None) -> Dashboard:
+    """The cohort's table and KPIs; ``now`` is the clock (tests freeze it)."""
+    now = now or datetime.now(UTC)
+    in_cohort = select(Enrolment.company_id).where(Enrolment.cohort_id == cohort_id)
+    targets = _targets(session, in_cohort)
+    data = load_cohort(session, cohort_id, [t.base_period_id for t in targets.values()])
+    activity = _last_activity(session, in_cohort)
+    actions = _actions(session, in_cohort)
+    outliers = outlier_postes(_poste_intensities(data))
+    by_id = {p.id: p for ps in data.periods.values() for p in ps}
+    rows: list[CompanyRow] = []
+    for cid, company in data.companies.items():
+        periods = data.periods.get(cid, [])
+        acts = actions.get(cid, ActionCounts())
+        current, footprint, ref = data.current(cid), data.footprint(cid), data.reference(cid)
+        result, base_result = data.result(footprint), data.result(ref)
+        comparable = footprint is not None and ref is not None and footprint.year > ref.year
+        total = result.total_kgco2e if result else None
+        base = base_result.total_kgco2e if base_result and comparable else None
+        flags: list[Flag] = []
+        submitted = [p for p in periods if p.status == "submitted"]
+        if submitted:
+            flags.append(Flag.to_validate)
+        last = activity.get(cid)
+        done = current is not None and current.status in DONE_STATUSES
+        if not done and (last or company.enrolled_at) < now - STUCK_AFTER:
+            flags.append(Flag.stuck)
+        if cid in outliers:
+            flags.append(Flag.outlier)
+        if footprint is not None and result is None:
+            flags.append(Flag.error)
+        t = targets.get(cid)
+        rows.append(
+            CompanyRow(
+                company=company,
+                stage=derive_stage([p.state for p in periods], acts.planned, acts.under_way),
+                current=current,
+                footprint=footprint,
+                reference=ref,
+                submitted=submitted[-1] if submitted else None,
+                total_kg=total,
+                base_kg=base,
+                change=None if total is None or base is None else change(total, base),
+                intensities=_intensities(company, footprint, total, ref, base),
+                completeness=completeness(
+                    company.sector, data.postes.get(current.id, ()) if current else ()
+                ),
+                last_activity=last,
+                flags=tuple(flags),
+                outliers=tuple(outliers.get(cid, ())),
+                target=None if t is None else _target_view(t, data, company, footprint, by_id),
+                actions=acts,
+            )
+        )
+    return Dashboard(rows, _kpis(rows, data))
+
+
+def _intensities(
+    company: CompanyInfo,
+    footprint: Period | None,
+    total: float | None,
+    ref: Period | None,
+    base: float | None,
+) -> dict[str, Intensity]:
+    def per(kg: float | None, period: Period | None, unit: str) -> float | None:
+        if kg is None or period is None:
+            return None
+        return intensity(kg, period.denominator(unit, company))
+
+    return {u: Intensity(u, per(total, footprint, u), per(base, ref, u)) for u in INTENSITY_UNITS}
+
+
+def _kpis(rows: list[CompanyRow], data: CohortFootprints) -> CohortKpis:
+    done = [p for ps in data.periods.values() for p in ps if p.status in DONE_STATUSES]
+    return CohortKpis(
+        companies=len(rows),
+        companies_validated=len({p.company_id for p in done}),
+        footprints_validated=len(done),
+        awaiting_validation=sum(Flag.to_validate in r.flags for r in rows),
+        stuck=sum(Flag.stuck in r.flags for r in rows),
+        actions_identified=sum(r.actions.identified for r in rows),
+        actions_quantified=sum(r.actions.quantified for r in rows),
+        expected_avoided_t=sum(r.actions.expected_t for r in rows),
+        achieved_avoided_t=sum(r.actions.achieved_t for r in rows),
+    )
+
+
+def _poste_intensities(data: CohortFootprints) -> dict[int, dict[str, float]]:
+    """kgCO2e per FTE of each poste of each company's latest footprint (for the outlier fences)."""
+    out: dict[int, dict[str, float]] = {}
+    for cid, company in data.companies.items():
+        period = data.footprint(cid)
+        result = data.result(period)
+        fte = None if period is None else period.denominator("fte", company)
+        if result is None or not fte or fte <= 0:
+            continue
+        out[cid] = {poste: kg / fte for poste, kg in result.by_poste.items() if kg > 0}
+    return out
+
+
+def _last_activity(session: Session, in_cohort: Select[Any]) -> dict[int, datetime]:
+    """Latest audit entry or line change per company (two grouped queries)."""
+    latest: dict[int, datetime] = {}
+    audit_rows = session.execute(
+        select(AuditLog.company_id, func.max(AuditLog.at))
+        .where(AuditLog.company_id.in_(in_cohort))
+        .group_by(AuditLog.company_id)
+    ).all()
+    changed = func.max(func.coalesce(ActivityLine.updated_at, ActivityLine.created_at))
+    line_rows = session.execute(
+        select(ReportingPeriod.company_id, changed)
+        .join(ActivityLine, ActivityLine.period_id == ReportingPeriod.id)
+        .where(ReportingPeriod.company_id.in_(in_cohort))
+        .group_by(ReportingPeriod.company_id)
+    ).all()
+    for cid, at in [*audit_rows, *line_rows]:
+        if cid is not None and at is not None and (cid not in latest or at > latest[cid]):
+            latest[cid] = at
+    return latest
+
+
+def _actions(session: Session, in_cohort: Select[Any]) -> dict[int, ActionCounts]:
+    a = Action
+    live = a.status != "abandoned"
+    rows = session.execute(
+        select(
+            a.company_id,
+            func.count(),
+            func.count(a.expected_avoided_tco2e_per_year),
+            func.sum(case((live, 1), else_=0)),
+            func.sum(case((a.status.in_(["in_progress", "done"]), 1), else_=0)),
+            func.sum(case((live, a.expected_avoided_tco2e_per_year), else_=None)),
+            func.sum(a.achieved_avoided_tco2e),
+        )
+        .where(a.company_id.in_(in_cohort))
+        .group_by(a.company_id)
+    ).all()
+    return {
+        r[0]: ActionCounts(int(r[1]), int(r[2]), int(r[3] or 0), int(r[4] or 0),
+                           float(r[5] or 0.0), float(r[6] or 0.0))
+        for r in rows
+    }  # fmt: skip
+
+
+def _targets(session: Session, in_cohort: Select[Any]) -> dict[int, Target]:
+    """Each company's headline target: absolute before intensity, then the nearest year."""
+    found: dict[int, Target] = {}
+    targets = session.scalars(select(Target).where(Target.company_id.in_(in_cohort)))
+    for t in sorted(targets, key=lambda t: (t.kind != "absolute", t.target_year, t.id)):
+        found.setdefault(t.company_id, t)
+    return found
+
+
+def _target_view(
+    t: Target,
+    data: CohortFootprints,
+    company: CompanyInfo,
+    footprint: Period | None,
+    by_id: dict[int, Period],
+) -> TargetView:
+    base_p = by_id.get(t.base_period_id)
+    view = TargetView(
+        kind=t.kind,
+        intensity_unit=t.intensity_unit,
+        reduction_pct=t.reduction_pct,
+        base_year=base_p.year if base_p else 0,
+        target_year=t.target_year,
+    )
+    base_r, cur_r = data.result(base_p), data.result(footprint)
+    if base_p is None or footprint is None or base_r is None or cur_r is None:
+        return view
+    if footprint.year <= base_p.year or t.target_year <= base_p.year:
+        return view
+    base_v: float | None = base_r.total_kgco2e
+    actual: float | None = cur_r.total_kgco2e
+    if t.kind == "intensity" and t.intensity_unit:
+        base_v = intensity(base_r.total_kgco2e, base_p.denominator(t.intensity_unit, company))
+        actual = intensity(cur_r.total_kgco2e, footprint.denominator(t.intensity_unit, company))
+    if base_v is None or actual is None:
+        return view
+    path = target_trajectory(base_v, base_p.year, t.target_year, t.reduction_pct, [footprint.year])
+    year = footprint.year
+    judged = on_track(actual, year, path)
+    return replace(view, year=year, expected=path.get(year), actual=actual, on_track=judged)
