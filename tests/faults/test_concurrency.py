@@ -22,6 +22,7 @@ from tests.conftest import fresh_database
 
 WRITERS = 20
 INCREMENTS = 3
+FIELDS = ("poste", "factor_id", "unit", "data_quality", "activity_id")
 
 
 def test_concurrent_writers_lose_no_update(db_backend: str, tmp_path: Path) -> None:
@@ -52,8 +53,7 @@ def test_concurrent_writers_lose_no_update(db_backend: str, tmp_path: Path) -> N
                 with sessions() as s:
                     current = s.get(ActivityLine, line_id)
                     assert current is not None
-                    data = {k: getattr(current, k) for k in ("poste", "factor_id", "unit",
-                                                              "data_quality", "activity_id")}  # fmt: skip
+                    data = {k: getattr(current, k) for k in FIELDS}
                     data["quantity"] = current.quantity + 1
                     try:
                         update_line(s, user_id, current, data, expected_version=current.version_id)
