@@ -173,3 +173,13 @@ def empty_database_url(db_backend: str, tmp_path: Path) -> Iterator[str]:
     """A brand-new, unmigrated database on the current backend, for migration tests."""
     with fresh_database(db_backend, f"carbon_test_{os.getpid()}_empty", tmp_path) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_computation_caches() -> Iterator[None]:
+    """Rolled-back tests reuse ids (SQLite): a cached result must not outlive its test."""
+    from carbon.db.compute import clear_caches
+
+    clear_caches()
+    yield
+    clear_caches()

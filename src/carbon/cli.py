@@ -31,7 +31,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(factors_app, name="factors")
 
 out = Console()
-err = Console(stderr=True)
+# soft_wrap: an error names a file, line and column; a wrapped line would split it in two.
+err = Console(stderr=True, soft_wrap=True)
 
 
 def fail(message: str) -> typer.Exit:

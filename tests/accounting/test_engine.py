@@ -178,3 +178,10 @@ def test_supplier_factor_outside_scope_2_is_refused() -> None:
     )
     with pytest.raises(ComputationError, match="only applies to energy bought"):
         compute(df, LIB)
+
+
+def test_an_empty_library_reports_unknown_factors() -> None:
+    from .library_builder import make_library
+
+    with pytest.raises(ComputationError, match="line 1, column factor_id: unknown factor 'x'"):
+        compute(lines(("2.1", "x", 1, "kWh", None)), make_library([]))

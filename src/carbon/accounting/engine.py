@@ -85,10 +85,30 @@ class EncodedLines:
     def __len__(self) -> int:
         return len(self.line_no)
 
+    def slice(self, lo: int, hi: int) -> EncodedLines:
+        """Lines ``lo`` to ``hi``: one period's lines out of a batch coded in one go."""
+        supplier = self.supplier_factor[lo:hi]
+        return EncodedLines(
+            line_no=self.line_no[lo:hi],
+            poste_idx=self.poste_idx[lo:hi],
+            factor_pos=self.factor_pos[lo:hi],
+            quantity=self.quantity[lo:hi],
+            u_activity=self.u_activity[lo:hi],
+            supplier_factor=supplier,
+            has_supplier_factor=bool(np.isfinite(supplier).any()),
+        )
+
 
 def _codes(series: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Index]:
-    codes, uniques = pd.factorize(series.astype("string").fillna("").str.strip(), sort=False)
-    return codes, pd.Index(uniques)
+    """Integer codes of a text column, cleaned (stripped, missing = ""), with their values.
+
+    Hash the raw values first and clean only the distinct ones: a million lines hold a few
+    thousand distinct factor ids, so string work per line would dominate the computation.
+    """
+    raw_codes, raw_uniques = pd.factorize(series, sort=False, use_na_sentinel=True)
+    cleaned = [str(u).strip() for u in raw_uniques] + [""]  # the last one stands for missing
+    clean_codes, uniques = pd.factorize(np.asarray(cleaned, dtype=object), sort=False)
+    return clean_codes[raw_codes], pd.Index(uniques)
 
 
 def encode_lines(
@@ -145,8 +165,11 @@ def encode_lines(
 
     # Units: one conversion per distinct (unit written, factor unit) pair.
     u_codes, u_uniques = _codes(lines["unit"])
-    factor_unit = library.arrays.unit_code[np.where(factor_pos >= 0, factor_pos, 0)]
-    n_units = len(library.arrays.units)
+    if len(library):
+        factor_unit = library.arrays.unit_code[np.where(factor_pos >= 0, factor_pos, 0)]
+    else:  # an empty library: every factor is unknown, and already reported as such
+        factor_unit = np.zeros(n, dtype=np.intp)
+    n_units = max(len(library.arrays.units), 1)
     pair = u_codes.astype(np.int64) * n_units + factor_unit
     pair[factor_pos < 0] = -1
     multiplier = np.ones(n, dtype="float64")

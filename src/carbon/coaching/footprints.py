@@ -2,29 +2,24 @@
 
 A coach's page for 300 companies must not run 300 computations one after the other (about 2.5 ms
 each, mostly pandas bookkeeping on a dozen lines): the lines of every period the page needs are
-read in one query, checked and coded once per library version with ``encode_lines``, and each
-period's slice goes through ``compute_encoded`` (a few numpy operations). Same engine, same rules,
-same results as ``compute_period``, period by period.
+read in one query, checked and coded once per library version, and each period's slice goes
+through ``compute_encoded``; unchanged periods come from the results cache
+(``carbon.db.compute.compute_many``). Same engine, same rules, same results as
+``compute_period``, period by period.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from carbon.accounting.engine import ComputationError, EncodedLines, compute, compute_encoded
-from carbon.accounting.engine import encode_lines as encode
 from carbon.accounting.results import ComputationResult
-from carbon.accounting.uncertainty import UncertaintyScale
 from carbon.coaching.path import PeriodState, reference_period
-from carbon.db.compute import LINE_COLUMNS, library_for
+from carbon.db.compute import compute_many
 from carbon.db.models import ActivityLine, Company, Enrolment, ReportingPeriod
 
 
@@ -142,60 +137,13 @@ def load_cohort(
     return data
 
 
-def _slice(enc: EncodedLines, lo: int, hi: int) -> EncodedLines:
-    sup = enc.supplier_factor[lo:hi]
-    return dataclasses.replace(
-        enc,
-        line_no=enc.line_no[lo:hi],
-        poste_idx=enc.poste_idx[lo:hi],
-        factor_pos=enc.factor_pos[lo:hi],
-        quantity=enc.quantity[lo:hi],
-        u_activity=enc.u_activity[lo:hi],
-        supplier_factor=sup,
-        has_supplier_factor=bool(np.isfinite(sup).any()),
-    )
-
-
 def compute_periods(session: Session, data: CohortFootprints, periods: list[Period]) -> None:
-    """Fill ``data.results`` and ``data.postes`` for ``periods``: one query, one encoding per
-    library version. A period with a line the engine refuses gets None, the others their result.
-    """
+    """Fill ``data.results`` and ``data.postes`` for ``periods`` (cached, batched: see
+    carbon.db.compute.compute_many). A period with a line the engine refuses gets None."""
     if not periods:
         return
-    cols = [getattr(ActivityLine, c) for c in LINE_COLUMNS]
-    lines = pd.DataFrame(
-        session.execute(
-            select(ActivityLine.period_id, *cols)
-            .where(ActivityLine.period_id.in_([q.id for q in periods]))
-            .order_by(ActivityLine.period_id, ActivityLine.id)
-        ).all(),
-        columns=["period_id", *LINE_COLUMNS],
-    )
-    found: dict[int, set[str]] = {}
-    for pid, poste in zip(lines["period_id"].tolist(), lines["poste"].tolist(), strict=True):
-        found.setdefault(pid, set()).add(poste)
-    data.postes.update({pid: frozenset(postes) for pid, postes in found.items()})
-    scale = UncertaintyScale()
-    by_version: dict[int, list[int]] = {}
-    for q in periods:
-        by_version.setdefault(q.library_version_id, []).append(q.id)
-    for version_id, pids in by_version.items():
-        lib = library_for(session, version_id)
-        part = lines[lines["period_id"].isin(pids)]
-        try:
-            enc = encode(part, lib, scale, line_numbers=part["id"].to_numpy())
-        except ComputationError:
-            # One bad line must not hide the rest of the cohort: fall back to one by one.
-            for pid in pids:
-                one = part[part["period_id"] == pid]
-                try:
-                    data.results[pid] = compute(one, lib, scale, one["id"].to_numpy())
-                except ComputationError:
-                    data.results[pid] = None
-            continue
-        owner = part["period_id"].to_numpy()
-        for pid in pids:
-            lo, hi = np.searchsorted(owner, [pid, pid + 1])
-            data.results[pid] = compute_encoded(
-                _slice(enc, int(lo), int(hi)), lib, scale.unknown_factor_pct
-            )
+    computed = compute_many(session, [(q.id, q.library_version_id) for q in periods])
+    for pid, (result, postes) in computed.items():
+        data.results[pid] = result
+        if postes:
+            data.postes[pid] = postes

@@ -3,17 +3,24 @@
 A period is always computed with the library version it is pinned to (methodology rule 6), so a
 new import never changes a past year silently. Loaded libraries are cached by content digest:
 the same content is the same library whatever database it came from.
+
+Results are cached per period under a signature of its lines (count, largest id, sums of
+versions and quantities) read by one aggregate query: any insert, update or delete changes it,
+so a cached result is never stale, and a cohort page recomputes only what changed.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from carbon.accounting.engine import compute
+from carbon.accounting.engine import ComputationError, compute, compute_encoded, encode_lines
 from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.results import ComputationResult
 from carbon.accounting.uncertainty import UncertaintyScale
@@ -36,6 +43,7 @@ def configure(settings: Settings) -> None:
 def uncertainty_scale() -> UncertaintyScale:
     return _scale
 
+
 LINE_COLUMNS = (
     "id", "poste", "factor_id", "quantity", "unit", "data_quality", "supplier_factor_kgco2e",
     "activity_id", "site_id", "comment",
@@ -57,13 +65,25 @@ def library_for(session: Session, version_id: int) -> FactorLibrary:
     return lib
 
 
+def select_frame(session: Session, stmt: Select[Any], columns: Sequence[str]) -> pd.DataFrame:
+    """Rows of a Core select of plain columns as a frame, straight from the DBAPI cursor.
+
+    Building a Row object per line costs more than the whole computation for a cohort's
+    hundreds of thousands of lines; the columns read this way need no type processing.
+    """
+    result = session.connection().execute(stmt)
+    try:
+        raw = result.cursor.fetchall() if result.cursor is not None else []
+    finally:
+        result.close()
+    return pd.DataFrame.from_records(raw, columns=list(columns), coerce_float=True)
+
+
 def period_lines(session: Session, period_id: int) -> pd.DataFrame:
     """The period's activity lines as a frame indexed by line id, in entry order."""
     cols = [getattr(ActivityLine, c) for c in LINE_COLUMNS]
-    rows = session.execute(
-        select(*cols).where(ActivityLine.period_id == period_id).order_by(ActivityLine.id)
-    ).all()
-    return pd.DataFrame(rows, columns=list(LINE_COLUMNS)).set_index("id", drop=False)
+    stmt = select(*cols).where(ActivityLine.period_id == period_id).order_by(ActivityLine.id)
+    return select_frame(session, stmt, LINE_COLUMNS).set_index("id", drop=False)
 
 
 def compute_period(
@@ -72,8 +92,121 @@ def compute_period(
     scale: UncertaintyScale | None = None,
     library_version_id: int | None = None,
 ) -> ComputationResult:
-    """The period's footprint with its pinned library, or with another version to compare."""
-    lib = library_for(session, library_version_id or period.library_version_id)
+    """The period's footprint with its pinned library, or with another version to compare.
+
+    Raises :class:`ComputationError` naming the stored lines (by id) the engine refuses.
+    """
+    scale = scale or _scale
+    version_id = library_version_id or period.library_version_id
+    key = _key(session, period.id, _signatures(session, [period.id])[period.id], version_id, scale)
+    cached = _results.get(key)
+    if cached is not None and cached[0] is not None:
+        _results.move_to_end(key)
+        return cached[0]
+    lib = library_for(session, version_id)
     lines = period_lines(session, period.id)
     # Errors cite the line id: stored lines have no file line number.
-    return compute(lines, lib, scale or _scale, line_numbers=lines["id"].to_numpy())
+    result = compute(lines, lib, scale, line_numbers=lines["id"].to_numpy())
+    _remember(key, (result, frozenset(lines["poste"])))
+    return result
+
+
+# --- Results cache ---------------------------------------------------------------------------
+
+Computed = tuple[ComputationResult | None, frozenset[str]]  # None: a line the engine refuses
+_RESULTS_SIZE = 20_000
+_results: OrderedDict[tuple[Any, ...], Computed] = OrderedDict()
+
+
+def clear_caches(*, libraries: bool = True) -> None:
+    """Forget cached results (and libraries): for tests, whose rolled-back ids come back."""
+    _results.clear()
+    if libraries:
+        _libraries.clear()
+
+
+def _signatures(session: Session, period_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    line = ActivityLine
+    rows = session.execute(
+        select(
+            line.period_id, func.count(), func.max(line.id), func.sum(line.version_id),
+            func.sum(line.quantity), func.sum(line.id * line.version_id),
+        )
+        .where(line.period_id.in_(period_ids))
+        .group_by(line.period_id)
+    ).all()  # fmt: skip
+    found = {r[0]: tuple(r[1:]) for r in rows}
+    return {pid: found.get(pid, (0,)) for pid in period_ids}
+
+
+def _key(
+    session: Session,
+    period_id: int,
+    signature: tuple[Any, ...],
+    version_id: int,
+    scale: UncertaintyScale,
+) -> tuple[Any, ...]:
+    url = str(session.get_bind().engine.url)
+    return (url, period_id, signature, version_id, tuple(sorted(scale.quality_pct.items())),
+            scale.default_quality, scale.unknown_factor_pct)  # fmt: skip
+
+
+def _remember(key: tuple[Any, ...], value: Computed) -> None:
+    _results[key] = value
+    while len(_results) > _RESULTS_SIZE:
+        _results.popitem(last=False)
+
+
+def compute_many(
+    session: Session, periods: Sequence[tuple[int, int]], scale: UncertaintyScale | None = None
+) -> dict[int, Computed]:
+    """Results of many ``(period_id, library_version_id)`` at once, with the postes that have
+    lines. Cached ones are reused; the others are read in one query and coded once per library.
+    A period with a line the engine refuses gets ``None``; the others still get their result.
+    """
+    scale = scale or _scale
+    signatures = _signatures(session, [pid for pid, _ in periods])
+    out: dict[int, Computed] = {}
+    missing: dict[int, list[int]] = {}
+    keys: dict[int, tuple[Any, ...]] = {}
+    for pid, version_id in periods:
+        keys[pid] = _key(session, pid, signatures[pid], version_id, scale)
+        hit = _results.get(keys[pid])
+        if hit is not None:
+            out[pid] = hit
+        else:
+            missing.setdefault(version_id, []).append(pid)
+    if not missing:
+        return out
+    cols = [getattr(ActivityLine, c) for c in LINE_COLUMNS]
+    ids = [pid for pids in missing.values() for pid in pids]
+    lines = select_frame(
+        session,
+        select(ActivityLine.period_id, *cols)
+        .where(ActivityLine.period_id.in_(ids))
+        .order_by(ActivityLine.period_id, ActivityLine.id),
+        ["period_id", *LINE_COLUMNS],
+    )
+    for version_id, pids in missing.items():
+        lib = library_for(session, version_id)
+        part = lines[lines["period_id"].isin(pids)]
+        owner = part["period_id"].to_numpy()
+        postes = part["poste"].to_numpy()
+        try:
+            enc = encode_lines(part, lib, scale, line_numbers=part["id"].to_numpy())
+        except ComputationError:
+            enc = None  # one bad line must not hide the rest: compute those periods one by one
+        for pid in pids:
+            lo, hi = (int(i) for i in np.searchsorted(owner, [pid, pid + 1]))
+            result: ComputationResult | None
+            if enc is not None:
+                result = compute_encoded(enc.slice(lo, hi), lib, scale.unknown_factor_pct)
+            else:
+                one = part.iloc[lo:hi]
+                try:
+                    result = compute(one, lib, scale, one["id"].to_numpy())
+                except ComputationError:
+                    result = None
+            out[pid] = (result, frozenset(postes[lo:hi]))
+            _remember(keys[pid], out[pid])
+    return out

@@ -1,0 +1,94 @@
+"""Load scenario: a coach on the cohort dashboard, members on their dashboard, editing a line,
+downloading a PDF, and the trivial /health as the server's own floor.
+
+Run through ``python -m bench.load.run`` (which starts the server and prints the table).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+PASSWORD = "carbon-load"
+COHORT_ID = int(os.environ.get("LOAD_COHORT_ID", "1"))
+
+
+def _login(user: HttpUser, email: str) -> str:
+    page = user.client.get("/login", name="/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    user.client.post(
+        "/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)},
+        name="/login",
+    )
+    home = user.client.get("/companies", name="/companies")
+    meta = re.search(r'name="csrf-token" content="([^"]+)"', home.text)
+    assert meta
+    return meta.group(1)
+
+
+class Coach(HttpUser):
+    weight = 1
+    wait_time = between(0.2, 0.5)
+
+    def on_start(self) -> None:
+        self.csrf = _login(self, "coach@load.example")
+
+    @task
+    def cohort_dashboard(self) -> None:
+        self.client.get(f"/cohorts/{COHORT_ID}", name="cohort dashboard")
+
+    @task
+    def health(self) -> None:
+        self.client.get("/health", name="trivial /health")
+
+
+class Member(HttpUser):
+    weight = 3
+    wait_time = between(0.2, 0.5)
+
+    def on_start(self) -> None:
+        n = random.randrange(20)
+        self.csrf = _login(self, f"member{n}@load.example")
+        company = self.client.get("/companies", name="/companies")
+        cid = re.search(r'href="/companies/(\d+)"', company.text)
+        assert cid
+        page = self.client.get(f"/companies/{cid.group(1)}", name="company page")
+        periods = re.findall(r'href="/periods/(\d+)"', page.text)
+        self.periods = periods
+        self.draft = periods[0]  # newest first: the draft year
+        lines = self.client.get(f"/api/periods/{self.draft}/lines", name="api lines").json()
+        self.lines = lines
+
+    @task(4)
+    def company_dashboard(self) -> None:
+        self.client.get(f"/periods/{random.choice(self.periods)}/results", name="company dashboard")
+
+    @task(2)
+    def edit_line(self) -> None:
+        line = random.choice(self.lines)
+        fresh = self.client.get(f"/api/lines/{line['id']}", name="api line").json()
+        body = {k: fresh[k] for k in ("quantity", "unit", "data_quality", "version_id")}
+        body["quantity"] = round(float(body["quantity"]) * 1.01, 1)
+        for key in ("activity_id", "poste", "factor_id", "site_id"):
+            if fresh.get(key) is not None:
+                body[key] = fresh[key]
+        with self.client.put(
+            f"/api/lines/{line['id']}", json=body, headers={"X-CSRF-Token": self.csrf},
+            name="line edit", catch_response=True,
+        ) as r:  # fmt: skip
+            # Two members of the same company may race: a 409 is the designed answer.
+            if r.status_code in (200, 409):
+                r.success()
+
+    @task(1)
+    def pdf(self) -> None:
+        self.client.get(f"/periods/{random.choice(self.periods)}/report.pdf", name="PDF download")
+
+    @task(2)
+    def health(self) -> None:
+        self.client.get("/health", name="trivial /health")

@@ -1,0 +1,95 @@
+"""Run the load test and print a table: ``python -m bench.load.run [URL] [--users 20] [--time 60]``.
+
+Starts the application (uvicorn, 2 workers, on 127.0.0.1 only) against the generated database
+(see bench.load.generate), drives it with locust headless, then prints each request's median
+and p95 against the goals: p95 <= 150 ms for the pages, and within 5x the p95 of the trivial
+/health on the same server. Stops everything it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).parent
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/carbon_load"
+PAGES = ("cohort dashboard", "company dashboard", "line edit", "PDF download")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("the server did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url", nargs="?", default=DEFAULT_URL)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--time", default="60s")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "CARBON_DATABASE_URL": args.url, "CARBON_ENV": "test"}
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.Popen(
+        [str(bin_dir / "uvicorn"), "--factory", "carbon.web.app:create_app", "--host",
+         "127.0.0.1", "--port", str(port), "--workers", str(args.workers), "--log-level",
+         "warning"],
+        env=env,
+    )  # fmt: skip
+    try:
+        wait_until_up(base)
+        with tempfile.TemporaryDirectory() as tmp:
+            prefix = Path(tmp) / "load"
+            subprocess.run(
+                [str(bin_dir / "locust"), "-f", str(HERE / "locustfile.py"), "--headless",
+                 "-u", str(args.users), "-r", str(args.users), "-t", args.time, "-H", base,
+                 "--csv", str(prefix), "--only-summary"],
+                check=False, env=env, capture_output=True,
+            )  # fmt: skip
+            rows = list(csv.DictReader((prefix.parent / "load_stats.csv").open()))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    stats = {r["Name"]: r for r in rows}
+    floor = float(stats["trivial /health"]["95%"])
+    print(f"# {args.users} concurrent clients, {args.time}, {args.workers} workers, {args.url}")
+    print(f"{'request':<20} {'count':>7} {'fail':>5} {'median ms':>10} {'p95 ms':>8}  goal  ok")
+    ok_all = True
+    for name in (*PAGES, "trivial /health"):
+        r = stats.get(name)
+        if r is None:
+            continue
+        p95 = float(r["95%"])
+        page = name in PAGES
+        ok = (p95 <= 150 and p95 <= 5 * floor) if page else True
+        ok_all &= ok
+        goal = "p95<=150 & <=5x" if page else "floor"
+        print(f"{name:<20} {r['Request Count']:>7} {r['Failure Count']:>5} "
+              f"{float(r['50%']):>10.0f} {p95:>8.0f}  {goal}  {'yes' if ok else 'NO'}")  # fmt: skip
+    return 0 if ok_all else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

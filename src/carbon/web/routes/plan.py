@@ -1,0 +1,287 @@
+"""A company's target, trajectory and action plan (phase 2 of a coached path).
+
+The company's members and its coaches set the target and edit the actions (htmx: a change answers
+with the ``actions`` block and a fresh ``action_form`` out of band); everyone who may see the
+company sees the page. Actions may start from the mountain action library, whose typical saving
+is turned into a proposal from the company's latest footprint, arithmetic shown.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from carbon.db.models import Action, ActionStatus, Company, IntensityUnit
+from carbon.factors.bundled import find_activity
+from carbon.plan.footprints import company_footprints
+from carbon.plan.forms import EVIDENCE_LABELS, STATUS_LABELS, parse_action_form, parse_target_form
+from carbon.plan.library import action_library
+from carbon.plan.overview import INTENSITY_SCALE, plan_kpis, plan_trajectories, proposal_for
+from carbon.plan.services import (
+    create_action,
+    current_target,
+    delete_action,
+    delete_target,
+    save_target,
+    update_action,
+)
+from carbon.plan.trajectory import chart_values
+from carbon.web.access import Principal, can_coach_company, can_enter_data
+from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.i18n import get_locale
+from carbon.web.i18n import gettext as _
+from carbon.web.loaders import company_or_404, not_found
+from carbon.web.templating import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+
+ACTION_FIELDS = (
+    "title", "description", "status", "owner", "start_date", "end_date", "cost_eur",
+    "expected_avoided_tco2e_per_year", "achieved_avoided_tco2e",
+)  # fmt: skip
+
+
+def _plan_company(session: Session, principal: Principal, company_id: int) -> Company:
+    """The company, when the user may change its plan: its members, its coaches, admins."""
+    company = company_or_404(session, principal, company_id)
+    if not (
+        can_enter_data(principal, company_id) or can_coach_company(session, principal, company_id)
+    ):
+        raise not_found()
+    return company
+
+
+def _action_or_404(session: Session, company: Company, action_id: int) -> Action:
+    action = session.get(Action, action_id)
+    if action is None or action.company_id != company.id:
+        raise not_found()
+    return action
+
+
+def plan_context(
+    session: Session,
+    company: Company,
+    *,
+    action_form: dict[str, str] | None = None,
+    action_errors: dict[str, str] | None = None,
+    target_form: dict[str, str] | None = None,
+    target_errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    action_form = action_form or {}
+    actions = sorted(company.actions, key=lambda a: (a.status == "abandoned", a.id))
+    target = current_target(company)
+    footprints = company_footprints(session, company)
+    trajectories = plan_trajectories(footprints, target)
+    unit = target.intensity_unit if target is not None else None
+    proposal = proposal_for(footprints, action_form.get("library", ""))
+    saving = proposal.saving if proposal is not None else None
+    return {
+        "company": company,
+        "target": target,
+        "periods": sorted(company.periods, key=lambda p: p.year),
+        "actions": actions,
+        "kpi": plan_kpis(actions),
+        "library": action_library(),
+        "statuses": [s.value for s in ActionStatus],
+        "intensity_units": [u.value for u in IntensityUnit],
+        "action_form": action_form,
+        "action_errors": action_errors or {},
+        "proposal": proposal,
+        "proposal_activity_names": [
+            a.name(get_locale())
+            for a in map(find_activity, saving.activities if saving else ())
+            if a
+        ],
+        "target_form": target_form or _target_form(company),
+        "target_errors": target_errors or {},
+        "trajectories": trajectories,
+        "absolute_chart": trajectories.absolute and chart_values(trajectories.absolute, 0.001),
+        "intensity_chart": trajectories.intensity
+        and chart_values(trajectories.intensity, INTENSITY_SCALE[unit or "fte"]),
+        "intensity_unit_label": _unit_labels(company),
+        "intensity_scale": INTENSITY_SCALE,
+        "status_labels": {k: _(v) for k, v in STATUS_LABELS.items()},
+        "evidence_labels": {k: _(v) for k, v in EVIDENCE_LABELS.items()},
+    }
+
+
+def _unit_labels(company: Company) -> dict[str, dict[str, str]]:
+    """For each intensity denominator: how the form names it, and the unit values are shown in."""
+    sector = company.sector_unit_label or _("sector unit")
+    return {
+        "fte": {"name": _("per FTE"), "unit": _("t CO₂e / FTE")},
+        "revenue_keur": {"name": _("per k€ of revenue"), "unit": _("kg CO₂e / k€")},
+        "sector_activity": {
+            "name": _("per %(unit)s") % {"unit": sector},
+            "unit": _("kg CO₂e / %(unit)s") % {"unit": sector},
+        },
+    }
+
+
+def _target_form(company: Company) -> dict[str, str]:
+    target = current_target(company)
+    if target is not None:
+        return {
+            "base_period_id": str(target.base_period_id),
+            "target_year": str(target.target_year),
+            "reduction_pct": f"{target.reduction_pct:g}",
+            "kind": target.kind,
+            "intensity_unit": target.intensity_unit or "",
+        }
+    base = next((p for p in company.periods if p.is_base_year), None)
+    return {"base_period_id": str(base.id) if base else "", "kind": "absolute"}
+
+
+@router.get("/companies/{company_id}/plan")
+def plan_page(
+    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    company = company_or_404(session, principal, company_id)
+    return render(request, "plan.html", plan_context(session, company))
+
+
+@router.post("/companies/{company_id}/plan")
+async def set_target(
+    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    company = _plan_company(session, principal, company_id)
+    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    values, errors = parse_target_form(form, company.periods)
+    if values is None:
+        errors = {k: _(v) for k, v in errors.items()}
+        ctx = plan_context(session, company, target_form=form, target_errors=errors)
+        return render(request, "plan.html", ctx, status_code=422)
+    save_target(session, principal.id, company, base_period=values.base_period,
+                target_year=values.target_year, reduction_pct=values.reduction_pct,
+                kind=values.kind, intensity_unit=values.intensity_unit)  # fmt: skip
+    session.commit()
+    return RedirectResponse(f"/companies/{company.id}/plan#target", status_code=303)
+
+
+@router.post("/companies/{company_id}/plan/target/delete")
+def remove_target(
+    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    company = _plan_company(session, principal, company_id)
+    target = current_target(company)
+    if target is not None:
+        delete_target(session, principal.id, target)
+        session.commit()
+    return RedirectResponse(f"/companies/{company.id}/plan#target", status_code=303)
+
+
+async def _read_action_form(request: Request) -> dict[str, str]:
+    raw = await request.form()
+    form = {k: str(v) for k, v in raw.items() if k not in ("csrf_token", "postes")}
+    form["postes"] = ",".join(str(v) for v in raw.getlist("postes"))
+    return form
+
+
+def _actions_response(request: Request, session: Session, company: Company) -> Response:
+    if not is_htmx(request):
+        return RedirectResponse(f"/companies/{company.id}/plan#actions", status_code=303)
+    session.refresh(company)
+    ctx = plan_context(session, company)
+    ctx["oob"] = True
+    return render(request, "plan.html", ctx, blocks=["actions", "action_form"])
+
+
+def _form_error(
+    request: Request, session: Session, company: Company, form: dict[str, str],
+    errors: dict[str, str],
+) -> Response:  # fmt: skip
+    errors = {k: _(v) for k, v in errors.items()}
+    ctx = plan_context(session, company, action_form=form, action_errors=errors)
+    return render(request, "plan.html", ctx, blocks=["action_form"], status_code=422)
+
+
+@router.get("/companies/{company_id}/plan/actions/new")
+def new_action_form(
+    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep,
+    library: str = "",
+) -> Response:  # fmt: skip
+    """The action form, pre-filled from a library action when one is picked."""
+    company = _plan_company(session, principal, company_id)
+    form: dict[str, str] = {"status": "identified", "library": library}
+    ctx = plan_context(session, company, action_form=form)
+    proposal = ctx["proposal"]
+    if proposal is not None:
+        picked, locale = proposal.picked, get_locale()
+        form.update(title=picked.title(locale), description=picked.description(locale),
+                    postes=",".join(picked.postes))  # fmt: skip
+        if proposal.saving is not None:
+            form["expected_avoided_tco2e_per_year"] = plain_number(
+                proposal.saving.expected_kg / 1000, 2
+            )
+    return render(request, "plan.html", ctx, blocks=["action_form"])
+
+
+def plain_number(value: float, digits: int | None = None) -> str:
+    """A number as people type it in their locale (no grouping), for edit forms."""
+    exact = Decimal(repr(value)) if digits is None else round(Decimal(repr(value)), digits)
+    text = format(exact.normalize(), "f")
+    return text.replace(".", ",") if get_locale() in ("fr", "it") else text
+
+
+@router.post("/companies/{company_id}/plan/actions")
+async def add_action(
+    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    company = _plan_company(session, principal, company_id)
+    form = await _read_action_form(request)
+    data, errors = parse_action_form(form)
+    if data is None:
+        return _form_error(request, session, company, form, errors)
+    create_action(session, principal.id, company, data)
+    session.commit()
+    return _actions_response(request, session, company)
+
+
+@router.get("/companies/{company_id}/plan/actions/{action_id}/edit")
+def edit_action_form(
+    request: Request, company_id: int, action_id: int, session: SessionDep,
+    principal: PrincipalDep,
+) -> Response:  # fmt: skip
+    company = _plan_company(session, principal, company_id)
+    action = _action_or_404(session, company, action_id)
+    form = {"action_id": str(action.id), "postes": action.postes}
+    for key in ACTION_FIELDS:
+        value = getattr(action, key)
+        if isinstance(value, float):
+            value = plain_number(value)
+        form[key] = "" if value is None else str(value)
+    ctx = plan_context(session, company, action_form=form)
+    return render(request, "plan.html", ctx, blocks=["action_form"])
+
+
+@router.post("/companies/{company_id}/plan/actions/{action_id}")
+async def edit_action(
+    request: Request, company_id: int, action_id: int, session: SessionDep,
+    principal: PrincipalDep,
+) -> Response:  # fmt: skip
+    company = _plan_company(session, principal, company_id)
+    action = _action_or_404(session, company, action_id)
+    form = await _read_action_form(request)
+    form["action_id"] = str(action.id)
+    data, errors = parse_action_form(form)
+    if data is None:
+        return _form_error(request, session, company, form, errors)
+    update_action(session, principal.id, action, data)
+    session.commit()
+    return _actions_response(request, session, company)
+
+
+@router.post("/companies/{company_id}/plan/actions/{action_id}/delete")
+def remove_action(
+    request: Request, company_id: int, action_id: int, session: SessionDep,
+    principal: PrincipalDep,
+) -> Response:  # fmt: skip
+    company = _plan_company(session, principal, company_id)
+    action = _action_or_404(session, company, action_id)
+    delete_action(session, principal.id, action)
+    session.commit()
+    return _actions_response(request, session, company)

@@ -1,0 +1,88 @@
+"""The results cache: reused while a period's lines are unchanged, never stale after a change."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from carbon.db import compute as db_compute
+from carbon.db.activity_lines import add_line, delete_line, update_line
+from carbon.db.compute import compute_many, compute_period
+from carbon.db.factor_store import save_library
+from carbon.factors.bundled import load_bundled_library
+from tests import factories as f
+
+
+@pytest.fixture
+def period(db_session: Session):  # type: ignore[no-untyped-def]
+    version = save_library(db_session, load_bundled_library(), source="bundled")
+    p = f.make_period(db_session, library_version=version)
+    # 10,000 kWh × 0.052 = 520 kg.
+    f.make_line(db_session, p, factor_id="bundled:elec-fr-2022", quantity=10_000, unit="kWh")
+    return p
+
+
+def _line(**kw: object) -> dict[str, object]:
+    return {"poste": "2.1", "factor_id": "bundled:elec-fr-2022", "unit": "kWh",
+            "data_quality": "measured", **kw}  # fmt: skip
+
+
+def test_unchanged_period_is_served_from_the_cache(
+    db_session: Session, period, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    first = compute_period(db_session, period)
+    assert first.total_kgco2e == pytest.approx(520.0)
+    calls = 0
+    original = db_compute.compute
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(db_compute, "compute", counting)
+    assert compute_period(db_session, period) is first
+    assert calls == 0
+
+
+def test_every_kind_of_change_invalidates(db_session: Session, period) -> None:  # type: ignore[no-untyped-def]
+    user = f.make_user(db_session)
+    assert compute_period(db_session, period).total_kgco2e == pytest.approx(520.0)
+    # Add 5,000 kWh: 520 + 260 = 780.
+    line = add_line(db_session, user.id, period, _line(quantity=5_000))
+    assert compute_period(db_session, period).total_kgco2e == pytest.approx(780.0)
+    # Change it to 1,000 kWh: 520 + 52 = 572.
+    update_line(db_session, user.id, line, _line(quantity=1_000), expected_version=line.version_id)
+    assert compute_period(db_session, period).total_kgco2e == pytest.approx(572.0)
+    # Delete it: back to 520.
+    delete_line(db_session, user.id, line)
+    assert compute_period(db_session, period).total_kgco2e == pytest.approx(520.0)
+
+
+def test_batch_and_single_agree(db_session: Session, period) -> None:  # type: ignore[no-untyped-def]
+    other = f.make_period(db_session, library_version=period.library_version, year=2025)
+    # 100 L × 3.10 = 310 kg in 1.2.
+    f.make_line(db_session, other, poste="1.2", factor_id="bundled:diesel-b7-fr", quantity=100,
+                unit="litre")  # fmt: skip
+    empty = f.make_period(db_session, library_version=period.library_version, year=2026)
+    got = compute_many(
+        db_session,
+        [(p.id, p.library_version_id) for p in (period, other, empty)],
+    )
+    assert got[period.id][0].total_kgco2e == pytest.approx(520.0)  # type: ignore[union-attr]
+    assert got[other.id][0].total_kgco2e == pytest.approx(310.0)  # type: ignore[union-attr]
+    assert got[other.id][1] == frozenset({"1.2"})
+    assert got[empty.id][0].total_kgco2e == 0.0  # type: ignore[union-attr]
+    db_compute.clear_caches()
+    assert compute_period(db_session, other).by_poste == got[other.id][0].by_poste  # type: ignore[union-attr]
+
+
+def test_a_bad_line_spoils_only_its_period(db_session: Session, period) -> None:  # type: ignore[no-untyped-def]
+    bad = f.make_period(db_session, library_version=period.library_version, year=2025)
+    f.make_line(db_session, bad, factor_id="no-such-factor", quantity=1, unit="kWh")
+    got = compute_many(db_session, [(period.id, period.library_version_id),
+                                    (bad.id, bad.library_version_id)])  # fmt: skip
+    assert got[bad.id][0] is None
+    assert got[period.id][0].total_kgco2e == pytest.approx(520.0)  # type: ignore[union-attr]
+    with pytest.raises(db_compute.ComputationError, match="unknown factor 'no-such-factor'"):
+        compute_period(db_session, bad)
