@@ -1,5 +1,41 @@
 """The application's routers, in the order they are mounted."""
 
-from carbon.web.routes import auth, lines, workspace
+from carbon.web.routes import (
+    account,
+    admin,
+    admin_companies,
+    admin_invitations,
+    admin_users,
+    api,
+    api_lines,
+    auth,
+    coach,
+    downloads,
+    factor_versions,
+    health,
+    imports,
+    lines,
+    plan,
+    results,
+    workspace,
+)
 
-ROUTERS = (auth.router, workspace.router, lines.router)
+ROUTERS = (
+    health.router,
+    auth.router,
+    workspace.router,
+    lines.router,
+    imports.router,
+    results.router,
+    api.router,
+    api_lines.router,
+    plan.router,
+    coach.router,
+    downloads.router,
+    admin.router,
+    admin_companies.router,
+    admin_users.router,
+    admin_invitations.router,
+    account.router,
+    factor_versions.router,
+)

@@ -114,8 +114,10 @@ def submit_period(
     request: Request, period_id: int, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     period = period_or_404(session, principal, period_id)
-    if period.status != "draft" or not can_enter_data(principal, period.company_id):
-        raise HTTPException(409, _("Only a draft period can be submitted, by its company."))
+    if not can_enter_data(principal, period.company_id):
+        raise HTTPException(403, _("Only the company itself submits its footprint."))
+    if period.status != "draft":
+        raise HTTPException(409, _("Only a draft period can be submitted."))
     set_status(session, principal.id, period, "submitted")
     session.commit()
     return RedirectResponse(f"/periods/{period.id}", 303)

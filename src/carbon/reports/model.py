@@ -1,0 +1,245 @@
+"""Plain data the reports are built from: no database, no web framework.
+
+``reports/data.py`` fills these from the database; tests fill them by hand, so every PDF and
+spreadsheet can be checked without a database. Derived figures (change vs the base year,
+intensities, trajectories, programme KPIs) are computed here, with carbon.accounting.progress,
+once: the PDF and the spreadsheets then cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from carbon.accounting import progress
+from carbon.accounting.postes import POSTES, POSTES_BY_CODE, UPSTREAM_ENERGY_POSTE
+from carbon.accounting.results import ComputationResult
+
+# Statuses of an action that count in the plan (an abandoned action is history, not a plan).
+LIVE_ACTION_STATUSES = ("identified", "planned", "in_progress", "done")
+
+
+@dataclass(frozen=True)
+class CompanyInfo:
+    name: str
+    country: str
+    sector: str
+    legal_id: str | None = None
+    municipality: str | None = None
+    sector_unit_label: str | None = None  # "skier-day", "overnight stay"…
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """A cohort the company follows, as named in the reader's language."""
+
+    programme: str
+    cohort: str
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class YearTotal:
+    year: int
+    total_kg: float | None  # None when the period cannot be computed
+    uncertainty_kg: float | None
+    status: str
+    is_base_year: bool = False
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    base_year: int
+    base_kg: float | None
+    target_year: int
+    reduction_pct: float
+    kind: str = "absolute"  # or "intensity" (then intensity_unit says per what)
+    intensity_unit: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    title: str
+    status: str
+    postes: tuple[str, ...] = ()
+    owner: str | None = None
+    start: date | None = None
+    end: date | None = None
+    cost_eur: float | None = None
+    expected_t_per_year: float | None = None
+    achieved_t: float | None = None
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_ACTION_STATUSES
+
+    @property
+    def is_quantified(self) -> bool:
+        return self.is_live and bool(self.expected_t_per_year)
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """An activity line with what the engine made of it."""
+
+    line_id: int
+    poste: str
+    activity: str  # the activity's name, or the factor's where the line has no activity
+    factor_id: str
+    quantity: float
+    unit: str
+    data_quality: str
+    kgco2e: float  # the whole line: its poste's part plus the upstream part moved to 4.1
+    kgco2e_in_poste: float
+    upstream_kg: float
+    co2b_kg: float
+    uncertainty_pct: float
+    uncertainty_kg: float
+    quantity_in_factor_unit: float
+    factor_unit: str
+    factor_kg_per_unit: float
+    site: str | None = None
+    comment: str | None = None
+    evidence: str | None = None
+    supplier_factor: float | None = None
+
+
+@dataclass(frozen=True)
+class FactorInfo:
+    """A factor the period used, for the methodology annex (methodology.md: traceability)."""
+
+    factor_id: str
+    name: str
+    unit: str
+    kg_per_unit: float
+    source: str
+    source_ref: str | None
+    library_version: str
+    uncertainty_pct: float | None
+    uncertainty_is_default: bool
+    checked: bool  # checked against the official ADEME export
+    estimate: bool  # a labelled estimate, not a published value
+    lines: int
+    kgco2e: float
+
+
+@dataclass(frozen=True)
+class Source:
+    """One of the largest sources: an activity in a poste, its lines added up."""
+
+    activity: str
+    poste: str
+    kgco2e: float
+    share_pct: float
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    company: CompanyInfo
+    year: int
+    status: str
+    is_base_year: bool
+    result: ComputationResult
+    lines: tuple[LineInfo, ...]
+    factors: tuple[FactorInfo, ...]
+    history: tuple[YearTotal, ...]  # every period of the company, oldest first
+    targets: tuple[TargetInfo, ...] = ()
+    actions: tuple[ActionInfo, ...] = ()
+    enrolments: tuple[Enrolled, ...] = ()
+    fte: float | None = None
+    revenue_keur: float | None = None
+    sector_activity: float | None = None  # in company.sector_unit_label
+    validated_on: date | None = None
+    generated_on: date = field(default_factory=date.today)
+
+    @property
+    def base(self) -> YearTotal | None:
+        return next((y for y in self.history if y.is_base_year), None)
+
+    @property
+    def change_vs_base(self) -> progress.Change | None:
+        """Change of the total since the base year; None in the base year itself."""
+        base = self.base
+        if base is None or base.year == self.year or base.total_kg is None:
+            return None
+        return progress.change(self.result.total_kgco2e, base.total_kg)
+
+    @property
+    def intensities(self) -> list[tuple[str, float]]:
+        """(denominator, kgCO2e per unit) for each denominator the period has."""
+        total = self.result.total_kgco2e
+        out: list[tuple[str, float]] = []
+        for key, denominator in (
+            ("fte", self.fte),
+            ("revenue_keur", self.revenue_keur),
+            ("sector_activity", self.sector_activity),
+        ):
+            value = progress.intensity(total, denominator)
+            if value is not None:
+                out.append((key, value))
+        return out
+
+    def trajectories(self) -> dict[str, dict[int, float]]:
+        """Reference paths from the base year: SBTi 1.5 °C, well-below 2 °C, and the target."""
+        base = self.base
+        if base is None or base.total_kg is None:
+            return {}
+        end = max([self.year, base.year + 5, *(t.target_year for t in self.targets)])
+        years = range(base.year, end + 1)
+        out = {
+            "sbti": progress.linear_trajectory(base.total_kg, base.year, progress.SBTI_1_5C, years),
+            "wb2c": progress.linear_trajectory(
+                base.total_kg, base.year, progress.WELL_BELOW_2C, years
+            ),
+        }
+        for t in self.targets:
+            if t.kind == "absolute" and t.base_kg is not None and t.target_year > t.base_year:
+                out["target"] = progress.target_trajectory(
+                    t.base_kg, t.base_year, t.target_year, t.reduction_pct, years
+                )
+                break
+        return out
+
+    def largest_sources(self, n: int = 10) -> list[Source]:
+        """Activities by emissions (biomass, reported apart, left out), largest first."""
+        sums: dict[tuple[str, str], float] = {}
+        for line in self.lines:
+            if POSTES_BY_CODE[line.poste].reported_apart:
+                continue
+            key = (line.activity, line.poste)
+            sums[key] = sums.get(key, 0.0) + line.kgco2e
+        total = self.result.total_kgco2e
+        ranked = sorted(sums.items(), key=lambda kv: -kv[1])[:n]
+        return [Source(a, p, kg, 100.0 * kg / total if total else 0.0) for (a, p), kg in ranked]
+
+    def quality_shares(self) -> dict[str, tuple[int, float]]:
+        """Per data quality: number of lines and share (%) of the emissions."""
+        total = sum(abs(line.kgco2e) for line in self.lines) or 1.0
+        out: dict[str, tuple[int, float]] = {}
+        for line in self.lines:
+            n, kg = out.get(line.data_quality, (0, 0.0))
+            out[line.data_quality] = (n + 1, kg + abs(line.kgco2e))
+        return {q: (n, 100.0 * kg / total) for q, (n, kg) in out.items()}
+
+    @property
+    def postes_with_data(self) -> set[str]:
+        return {line.poste for line in self.lines}
+
+    def scope3_by_category(self) -> dict[int | None, float]:
+        """Scope 3 by GHG Protocol category; None is poste 3.4, which has no category.
+
+        Poste 4.1 holds both purchases (category 1) and the upstream part of energy moved there
+        (category 3): the lines say how much of it is upstream energy.
+        """
+        upstream = sum(line.upstream_kg for line in self.lines)
+        out: dict[int | None, float] = {}
+        for p in POSTES:
+            if p.scope != 3:
+                continue
+            kg = self.result.by_poste[p.code]
+            if p.code == UPSTREAM_ENERGY_POSTE:
+                out[3] = out.get(3, 0.0) + upstream
+                kg -= upstream
+            out[p.scope3_category] = out.get(p.scope3_category, 0.0) + kg
+        return dict(sorted(out.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)))

@@ -1,0 +1,141 @@
+"""The company report: figures read back from the PDF against hand-computed ones (no database).
+
+World's period_a (tests/reports/sample.py): 10 MWh × 0.052 = 520 kg in 2.1, 1,000 L × 3.10 =
+3,100 kg in 1.2, total 3,620 kg = 3.6 t; uncertainty ± 226.8 kg = 6.3 %.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from carbon.reports.company import company_report_pdf
+from carbon.reports.model import ActionInfo, TargetInfo, YearTotal
+
+from . import sample
+from .pdf import follows, font_names, lines, pages_text, text
+
+
+def test_key_figures_match_the_hand_computation() -> None:
+    body = text(company_report_pdf(sample.period_a(), "en"))
+    assert "3.6 t CO₂e" in body  # 520 + 3,100 = 3,620 kg
+    assert "± 0.2 t CO₂e (6.3%)" in body  # sqrt(58.14² + 219.20²) = 226.8 kg; /3,620 = 6.3 %
+    # 3,620 kg / 25 FTE = 144.8 kg = 0.14 t; 3,620 kg / 4,200 k€ = 0.86 kg.
+    assert "0.14" in body and "t CO₂e per FTE" in body
+    assert "0.9" in body and "kg CO₂e per k€ of revenue" in body
+
+
+def test_beges_table_has_every_poste_with_its_value() -> None:
+    seq = lines(company_report_pdf(sample.period_a(), "fr"))
+    # Poste 2.1: 520 kg = 0,5 t ± 58,1 kg = 0,1 t (11,2 %); poste 1.2: 3 100 kg = 3,1 t ± 0,2 t.
+    assert follows(seq, "2.1", "Consommation d'électricité", "0,5", "0,1", "11,2 %")
+    assert follows(seq, "1.2", "Émissions directes des sources mobiles de", "combustion", "3,1",
+                   "0,2", "7,1 %")  # fmt: skip
+    assert follows(seq, "1.3", "Émissions directes des procédés hors énergie", "—", "—", "—")
+    assert follows(seq, "Total", "3,6", "0,2", "6,3 %")
+    for code in ("1.1", "1.5", "2.2", "3.4", "4.1", "4.5", "5.4", "6.1"):
+        assert code in seq
+
+
+def test_scope_view_and_categories() -> None:
+    seq = lines(company_report_pdf(sample.period_a(), "en"))
+    # Scope 1 = 1.2 = 3.1 t (85.6 % of 3.62); scope 2 = 2.1 = 0.5 t (14.4 %); no supplier factor,
+    # so market-based = location-based.
+    assert follows(seq, "Scope 1: direct emissions", "3.1", "85.6%")
+    assert follows(seq, "Scope 2, location-based", "0.5", "14.4%")
+    assert follows(seq, "Scope 2, market-based", "0.5")
+    assert follows(seq, "1. Direct emissions", "3.1", "85.6%")
+
+
+def test_change_since_base_year_and_trajectories() -> None:
+    base = YearTotal(2022, 4000.0, 300.0, "validated", True)
+    current = YearTotal(2024, 3620.0, 226.8, "draft", False)
+    report = sample.period_a(
+        year=2024, is_base_year=False, status="draft", history=(base, current),
+        targets=(TargetInfo(2022, 4000.0, 2030, 42.0),),
+    )  # fmt: skip
+    seq = lines(company_report_pdf(report, "en"))
+    body = "\n".join(seq)
+    # (3,620 − 4,000) / 4,000 = −9.5 %, i.e. −380 kg = −0.4 t.
+    assert "-9.5%" in body and "(-0.4 t CO₂e)" in body
+    # SBTi from 4,000 kg in 2022, 4.2 % a year: 2024 -> 4,000 × (1 − 0.084) = 3,664 kg = 3.7 t.
+    assert follows(seq, "2024", "3.6", "0.2", "draft", "-9.5%", "3.7")
+    assert "Target: 42% below 2022 by 2030" in body
+
+
+def test_action_plan_counts_live_actions_only() -> None:
+    body = " ".join(text(company_report_pdf(sample.period_a(), "en")).split())
+    # The abandoned action (9 t) is left out: 0.2 + 0.05 = 0.25 -> "0.3" expected, 0.1 achieved.
+    assert "2 actions in the plan, 2 with a quantified target: 0.3 t CO₂e avoided" in body
+    assert "0.1 t CO₂e achieved" in body
+    assert "Éco-conduite des dameuses" in body and "in progress" not in body
+
+
+def test_methodology_annex_lists_every_factor() -> None:
+    body = text(company_report_pdf(sample.period_a(), "en"))
+    annex = body[body.index("Methodology and emission factors") :]
+    for fid in (sample.ELEC, sample.DIESEL):
+        assert fid in annex.replace("\n", "")
+    assert sample.library().version in annex
+    assert "Nos Gestes Climat" in annex
+    assert "not yet checked" in annex
+    assert "3.1000 / litre" not in annex and "3.100 / litre" in annex  # 3 decimals for 1–10
+
+
+def test_co2_and_accents_survive_and_no_base14_font_is_used() -> None:
+    pdf = company_report_pdf(sample.period_a(), "fr")
+    body = text(pdf)
+    for word in ("CO₂e", "Émissions directes", "Électricité", "Déplacements", "forêts"):
+        assert word in body
+    fonts = font_names(pdf)
+    assert fonts and all("DejaVuSans" in f for f in fonts), fonts
+
+
+def test_french_and_italian_labels() -> None:
+    fr = text(company_report_pdf(sample.period_a(), "fr"))
+    it = text(company_report_pdf(sample.period_a(), "it"))
+    assert "Consommation d'électricité" in fr and "Consommation d'électricité" not in it
+    assert "Consumo di energia elettrica" in it and "Consumo di energia elettrica" not in fr
+    assert "Émissions directes" in fr and "Emissioni dirette" in it
+    # Dates and numbers in each language: 2 March 2026; 3,6 t in both (decimal comma).
+    assert "2 mars 2026" in fr and "2 mar 2026" in it
+    assert "3,6 t CO₂e" in fr and "3,6 t CO₂e" in it
+
+
+def test_page_numbers_and_contents_only_when_long() -> None:
+    short = pages_text(company_report_pdf(sample.period_a(), "en"))
+    assert "Page 2 of" in short[1] and "Page 1 of" not in short[0]  # the cover has no footer
+    assert not any("Contents" in p for p in short)
+    many = tuple(
+        replace(sample.factor_info(sample.ELEC, 1, 1.0), factor_id=f"bundled:f{i}")
+        for i in range(90)
+    )
+    long = pages_text(company_report_pdf(sample.period_a(factors=many), "en"))
+    n = len(long)
+    assert n >= 8 and "Contents" in long[1] and f"Page {n} of {n}" in long[-1]
+    # The contents give the page each heading is really on (its entries are filled from a
+    # first layout, shifted by the contents page itself).
+    # pypdf reads each entry's dot leader and number before its title.
+    toc_lines = [ln.strip() for ln in long[1].splitlines()[1:]]
+    numbers = [int(ln.split()[-1]) for ln in toc_lines if ln.startswith(".")]
+    titles = [ln for ln in toc_lines if not ln.startswith(".")]
+    pages = dict(zip(titles, numbers, strict=False))
+    assert pages["Key figures"] == 3
+    for heading in ("Key figures", "BEGES table (6 categories, 22 postes)",
+                    "Methodology and emission factors"):  # fmt: skip
+        assert long[pages[heading] - 1].splitlines()[0] == heading
+
+
+def test_user_text_is_not_read_as_markup() -> None:
+    company = replace(sample.period_a().company, name="Neige & Damage <b>Services</b>")
+    action = ActionInfo("<font size=40>Big</font> & co", "planned")
+    body = text(company_report_pdf(sample.period_a(company=company, actions=(action,)), "en"))
+    assert "Neige & Damage <b>Services</b>" in body
+    assert "<font size=40>Big</font> & co" in body
+
+
+def test_period_without_lines_still_renders() -> None:
+    empty = sample.result_of([])
+    report = sample.period_a(result=empty, lines=(), factors=(), actions=(),
+                             history=(YearTotal(2024, 0.0, 0.0, "draft", True),))  # fmt: skip
+    body = text(company_report_pdf(report, "en"))
+    assert "No activity line yet." in body and "No action recorded yet." in body

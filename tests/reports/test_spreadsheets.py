@@ -1,0 +1,155 @@
+"""CSV and XLSX exports: dialects, exact figures, and formula neutralisation (no database)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from carbon.reports import exports
+from carbon.reports.spreadsheet import neutralise, plain_number, sheet_title, to_csv
+from carbon.web.i18n import use_locale
+
+from . import sample
+
+EVIL = ('=HYPERLINK("http://x")', "+33 6 12", "-1+1", "@SUM(A1)", "\tx", "\rx")
+
+
+@pytest.mark.parametrize("text", EVIL)
+def test_formula_triggers_are_prefixed(text: str) -> None:
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Électricité", "12", "a=b", " =1", "", "CO₂e"])
+def test_ordinary_text_is_left_alone(text: str) -> None:
+    assert neutralise(text) == text
+
+
+def test_plain_numbers_have_no_grouping_nor_exponent() -> None:
+    assert plain_number(3620.0, ",") == "3620"
+    assert plain_number(0.052, ",") == "0,052"
+    assert plain_number(1e-05, ".") == "0.00001"
+    assert plain_number(-12.5, ",") == "-12,5"
+    assert plain_number(7, ",") == "7"
+    assert plain_number(0.1 + 0.2, ".") == "0.3"
+
+
+def test_sheet_titles_are_what_excel_accepts() -> None:
+    assert sheet_title("Lignes [2024] / a:b?") == "Lignes  2024    a b"
+    assert len(sheet_title("x" * 40)) == 31
+
+
+def _rows(data: bytes, delimiter: str) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM, for Excel"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
+
+
+def test_french_csv_uses_semicolons_and_decimal_commas() -> None:
+    rows = _rows(exports.lines_csv(sample.period_a(), "fr"), ";")
+    header, elec, diesel = rows
+    assert header[0] == "Line" and len(header) == len(elec) == 24
+    col = {name: i for i, name in enumerate(header)}
+    # 10 MWh = 10,000 kWh × 0.052 = 520 kg; 1,000 L × 3.10 = 3,100 kg.
+    assert elec[col["Quantity in the factor's unit"]] == "10000"
+    assert elec[col["Factor, kg CO₂e per unit"]] == "0,052"
+    assert elec[col["Emissions, kg CO₂e"]] == "520"
+    assert diesel[col["Emissions, kg CO₂e"]] == "3100"
+    assert elec[col["Poste label"]] == "Consommation d'électricité"
+    # sqrt(10² + 5²) = 11.18 %.
+    assert elec[col["Uncertainty, %"]].startswith("11,18")
+    assert diesel[col["Factor identifier"]] == sample.DIESEL
+
+
+def test_english_csv_uses_commas_and_points() -> None:
+    rows = _rows(exports.lines_csv(sample.period_a(), "en"), ",")
+    col = {name: i for i, name in enumerate(rows[0])}
+    assert rows[1][col["Factor, kg CO₂e per unit"]] == "0.052"
+    assert rows[1][col["Poste label"]] == "Electricity consumption"
+
+
+def test_csv_neutralises_user_text_but_not_numbers() -> None:
+    base = sample.period_a()
+    evil_line = replace(base.lines[0], comment="=cmd|' /C calc'!A0", activity="@SUM(1+1)",
+                        site="-Vars", evidence="+facture", kgco2e=-5.0)  # fmt: skip
+    assert _rows(to_csv(["=h"], [["=1+1", 2.5]], "fr"), ";") == [["'=h"], ["'=1+1", "2,5"]]
+    rows = _rows(exports.lines_csv(sample.period_a(lines=(evil_line,)), "fr"), ";")
+    col = {name: i for i, name in enumerate(rows[0])}
+    row = rows[1]
+    assert row[col["Comment"]] == "'=cmd|' /C calc'!A0"
+    assert row[col["Activity"]] == "'@SUM(1+1)"
+    assert row[col["Site"]] == "'-Vars" and row[col["Evidence"]] == "'+facture"
+    assert row[col["Emissions, kg CO₂e"]] == "-5"  # a number stays a number
+
+
+def _sheet(data: bytes, title: str) -> Worksheet:
+    ws = load_workbook(io.BytesIO(data))[title]
+    assert isinstance(ws, Worksheet)
+    return ws
+
+
+def test_xlsx_lines_results_and_factors() -> None:
+    data = exports.period_xlsx(sample.period_a(), "fr")
+    assert load_workbook(io.BytesIO(data)).sheetnames == ["Lines", "Results", "Factors"]
+    lines = list(_sheet(data, "Lines").values)
+    col = {name: i for i, name in enumerate(lines[0])}
+    assert [r[col["Emissions, kg CO₂e"]] for r in lines[1:]] == [520.0, 3100.0]
+    results = list(_sheet(data, "Results").values)
+    by_label = {r[2]: r for r in results if r and r[2]}
+    assert by_label["Consommation d'électricité"][4] == pytest.approx(520.0)
+    assert by_label["Total"][4] == pytest.approx(3620.0)
+    assert by_label["Uncertainty, kg CO₂e"][4] == pytest.approx(226.78, abs=0.01)
+    factors = list(_sheet(data, "Factors").values)
+    assert {r[0] for r in factors[1:]} == {sample.ELEC, sample.DIESEL}
+
+
+def test_xlsx_neutralises_formulas_on_read_back() -> None:
+    company = replace(sample.period_a().company, name='=HYPERLINK("http://evil","x")')
+    base = sample.period_a()
+    line = replace(base.lines[0], comment="@cmd", activity="+1", evidence="\x07bell")
+    data = exports.period_xlsx(sample.period_a(company=company, lines=(line,)), "fr")
+    wb = load_workbook(io.BytesIO(data))
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    results = list(_sheet(data, "Results").values)
+    assert results[0][0] == '\'=HYPERLINK("http://evil","x")'
+    lines = list(_sheet(data, "Lines").values)
+    col = {name: i for i, name in enumerate(lines[0])}
+    assert lines[1][col["Comment"]] == "'@cmd" and lines[1][col["Activity"]] == "'+1"
+    assert lines[1][col["Evidence"]] == "bell"  # a control character would break the file
+
+
+def test_beges_xlsx_has_22_postes_in_tonnes() -> None:
+    data = exports.beges_xlsx(sample.period_a(), "fr")
+    rows = [r for r in _sheet(data, "BEGES").values if any(v is not None for v in r)]
+    header_at = next(i for i, r in enumerate(rows) if r[0] == "Category")
+    table = rows[header_at + 1 :]
+    postes = {r[1]: r for r in table if r[1]}
+    assert len(postes) == 22
+    assert postes["2.1"][3] == pytest.approx(0.52)  # 520 kg
+    assert postes["1.2"][3] == pytest.approx(3.1)  # 3,100 kg
+    assert postes["1.2"][5] == pytest.approx(0.2192, abs=1e-4)  # 3,100 × 7.07 %
+    total = table[-1]
+    assert total[2] == "Total" and total[3] == pytest.approx(3.62)
+    assert "(reported apart, not in the total)" in postes["1.5"][2]
+    assert any("not emissions by gas" in str(r[0]) for r in rows[:header_at])
+
+
+def test_cohort_xlsx() -> None:
+    with use_locale("en"):
+        anon = sample.cohort().anonymise("Company")
+    data = exports.cohort_xlsx(anon, "en")
+    kpis = dict(list(_sheet(data, "Indicators").values)[1:])
+    assert kpis["Actions identified"] == 5 and kpis["Actions with a quantified target"] == 3
+    assert kpis["Footprint of the cohort, latest years, t CO₂e"] == pytest.approx(12.0)
+    rows = list(_sheet(data, "Companies").values)
+    col = {name: i for i, name in enumerate(rows[0])}
+    assert [r[0] for r in rows[1:]] == ["Company 01", "Company 02", "Company 03"]
+    assert rows[1][col["Change, %"]] == pytest.approx(-10.0)
+    assert rows[2][col["t CO₂e per FTE"]] == pytest.approx(0.6)  # 3 t / 5 FTE
+    assert rows[3][col["Base year"]] is None

@@ -1,0 +1,164 @@
+"""Downloads: who may fetch which report or export, and what the files say.
+
+World (tests/web/conftest.py): period_a, company A, 10 MWh × 0.052 = 520 kg in 2.1 and
+1,000 L × 3.10 = 3,100 kg in 1.2, total 3.6 t; period_b, company B (IT), 20,000 kWh × 0.409 =
+8,180 kg = 8.2 t. carol coaches cohort A (company A), dave cohort B (company B).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy.orm import Session
+
+from tests import factories as f
+from tests.reports.pdf import follows, lines, text
+
+from .conftest import World
+
+PERIOD_FILES = ("report.pdf", "export.xlsx", "export.csv", "beges.xlsx")
+COHORT_FILES = ("report.pdf", "report.pdf?anonymise=1", "export.xlsx", "certificates.pdf")
+COMPANY_ACCESS = [("alice", 200), ("bob", 404), ("carol", 200), ("dave", 404), ("admin", 200)]
+COHORT_ACCESS = [("alice", 404), ("bob", 404), ("carol", 200), ("dave", 404), ("admin", 200)]
+
+
+def cohort_a(world: World) -> int:
+    return world.company_a.enrolments[0].cohort_id
+
+
+def cohort_b(world: World) -> int:
+    return world.company_b.enrolments[0].cohort_id
+
+
+@pytest.mark.parametrize(("persona", "status"), COMPANY_ACCESS)
+def test_period_downloads_access(as_user: Any, world: World, persona: str, status: int) -> None:
+    c = as_user(persona)
+    for name in PERIOD_FILES:
+        r = c.get(f"/periods/{world.period_a.id}/{name}")
+        assert r.status_code == status, name
+        if status == 404:
+            assert b"Alpha" not in r.content
+
+
+@pytest.mark.parametrize(("persona", "status"), COHORT_ACCESS)
+def test_cohort_downloads_access(as_user: Any, world: World, persona: str, status: int) -> None:
+    c = as_user(persona)
+    for name in COHORT_FILES:
+        assert c.get(f"/cohorts/{cohort_a(world)}/{name}").status_code == status, name
+    r = c.get(f"/companies/{world.company_a.id}/certificate.pdf?cohort={cohort_a(world)}")
+    assert r.status_code == status
+
+
+def test_certificate_needs_the_company_in_that_cohort(as_user: Any, world: World) -> None:
+    admin = as_user("admin")
+    # Company A is not enrolled in cohort B, even for an administrator.
+    url = f"/companies/{world.company_a.id}/certificate.pdf?cohort={cohort_b(world)}"
+    assert admin.get(url).status_code == 404
+    # dave coaches cohort B, not company A.
+    assert as_user("dave").get(url).status_code == 404
+    assert admin.get(f"/companies/{world.company_a.id}/certificate.pdf").status_code == 422
+    assert admin.get("/cohorts/999999/report.pdf").status_code == 404
+    assert admin.get("/periods/999999/report.pdf").status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client: Any, world: World) -> None:
+    for url in (
+        f"/periods/{world.period_a.id}/report.pdf",
+        f"/cohorts/{cohort_a(world)}/export.xlsx",
+    ):
+        r = client.get(url, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
+
+
+def test_files_are_attachments_kept_out_of_caches(as_user: Any, world: World) -> None:
+    c = as_user("alice")
+    expected = {
+        "report.pdf": ("application/pdf", "carbon-alpha-remontees-2024.pdf"),
+        "export.csv": ("text/csv; charset=utf-8", "carbon-alpha-remontees-2024-lines.csv"),
+        "beges.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       "beges-alpha-remontees-2024.xlsx"),
+    }  # fmt: skip
+    for name, (media, filename) in expected.items():
+        r = c.get(f"/periods/{world.period_a.id}/{name}")
+        assert r.headers["content-type"] == media
+        assert r.headers["content-disposition"] == f'attachment; filename="{filename}"'
+        assert r.headers["cache-control"] == "private, no-store"
+
+
+def test_company_report_in_the_readers_language(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    body = text(as_user("alice").get(f"/periods/{world.period_a.id}/report.pdf").content)
+    assert "3.6 t CO₂e" in body and "Electricity consumption" in body  # alice reads English
+    world.alice.locale = "fr"
+    db_session.flush()
+    seq = lines(as_user("alice").get(f"/periods/{world.period_a.id}/report.pdf").content)
+    assert "3,6 t CO₂e" in seq
+    # Poste 2.1: 520 kg = 0,5 t; total 3,6 t.
+    assert follows(seq, "2.1", "Consommation d'électricité", "0,5")
+    assert follows(seq, "Total", "3,6")
+    world.bob.locale = "it"
+    db_session.flush()
+    body = text(as_user("bob").get(f"/periods/{world.period_b.id}/report.pdf").content)
+    assert "8,2 t CO₂e" in body and "Consumo di energia elettrica" in body  # 8,180 kg
+
+
+def test_csv_dialect_follows_the_locale(as_user: Any, world: World, db_session: Session) -> None:
+    en = as_user("alice").get(f"/periods/{world.period_a.id}/export.csv").content
+    assert en.startswith(b"\xef\xbb\xbfLine,Site,Poste")
+    world.alice.locale = "fr"
+    db_session.flush()
+    fr = as_user("alice").get(f"/periods/{world.period_a.id}/export.csv").content
+    rows = list(csv.reader(io.StringIO(fr.decode("utf-8-sig")), delimiter=";"))
+    col = {name: i for i, name in enumerate(rows[0])}
+    assert [r[col["Emissions, kg CO₂e"]] for r in rows[1:]] == ["520", "3100"]
+    assert rows[1][col["Factor, kg CO₂e per unit"]] == "0,052"
+
+
+def test_exports_neutralise_what_users_typed(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    world.period_a.lines[0].comment = '=HYPERLINK("http://evil")'
+    world.company_a.name = "@Alpha"
+    db_session.flush()
+    c = as_user("alice")
+    data = c.get(f"/periods/{world.period_a.id}/export.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in data and ",=HYPERLINK" not in data
+    wb = load_workbook(io.BytesIO(c.get(f"/periods/{world.period_a.id}/beges.xlsx").content))
+    assert wb["BEGES"]["A1"].value == "'@Alpha"
+    cohort = as_user("carol").get(f"/cohorts/{cohort_a(world)}/export.xlsx").content
+    companies = load_workbook(io.BytesIO(cohort))["Companies"]
+    assert companies["A2"].value == "'@Alpha" and companies["A2"].data_type == "s"
+
+
+def test_cohort_report_names_or_anonymises(as_user: Any, world: World) -> None:
+    c = as_user("carol")
+    named = text(c.get(f"/cohorts/{cohort_a(world)}/report.pdf").content)
+    assert "Alpha Remontées" in named and "3.6" in named
+    anon = text(c.get(f"/cohorts/{cohort_a(world)}/report.pdf?anonymise=1").content)
+    assert "Alpha Remontées" not in anon and "Company 01" in anon
+    xlsx = c.get(f"/cohorts/{cohort_a(world)}/export.xlsx?anonymise=1").content
+    assert load_workbook(io.BytesIO(xlsx))["Companies"]["A2"].value == "Company 01"
+
+
+def test_certificates(as_user: Any, world: World) -> None:
+    c = as_user("carol")
+    body = " ".join(text(c.get(f"/cohorts/{cohort_a(world)}/certificates.pdf").content).split())
+    assert "Certificate of participation" in body and "Alpha Remontées" in body
+    assert "Measured its carbon footprint for 2024: 3.6 t CO₂e." in body
+    one = c.get(f"/companies/{world.company_a.id}/certificate.pdf?cohort={cohort_a(world)}")
+    assert one.headers["content-disposition"].startswith('attachment; filename="certificate-alpha')
+
+
+def test_a_period_that_cannot_be_computed_is_a_conflict(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    f.make_line(db_session, world.period_a, factor_id="bundled:no-such-factor", quantity=1,
+                unit="kWh")  # fmt: skip
+    r = as_user("alice").get(f"/periods/{world.period_a.id}/report.pdf")
+    assert r.status_code == 409
+    assert "cannot be computed" in r.text
