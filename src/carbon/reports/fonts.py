@@ -5,10 +5,11 @@ thousands separator) and no arrows, and would print black boxes in every figure.
 has all of them and more (é è à ç, ù, €, ±, ≥, →).
 
 Where the files come from, in order:
-1. Debian's ``fonts-dejavu-core`` (``/usr/share/fonts/truetype/dejavu/``), present on the
-   project's machines and installed by ``.ci/run``; the same package on Ubuntu;
-2. the same files where Fedora, Arch and Alpine put them;
-3. matplotlib's bundled copy (``mpl-data/fonts/ttf``), for a machine that has only PyPI.
+1. the npm package ``dejavu-fonts-ttf`` in ``node_modules`` (package.json; ``make`` installs it
+   with htmx), so a fresh machine with only the package registries has it;
+2. Debian's ``fonts-dejavu-core`` (``/usr/share/fonts/truetype/dejavu/``), and the same files
+   where Fedora, Arch and Alpine put them;
+3. matplotlib's bundled copy (``mpl-data/fonts/ttf``).
 Without any of them :func:`register_fonts` raises :class:`FontsMissing`, which says what to
 install: a report whose CO₂ is unreadable must not leave the tool.
 """
@@ -23,6 +24,8 @@ from typing import Final
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from carbon.config import PROJECT_ROOT
 
 REGULAR: Final = "CarbonSans"
 BOLD: Final = "CarbonSans-Bold"
@@ -48,8 +51,14 @@ def _matplotlib_dir() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
 
 
+# The npm package dejavu-fonts-ttf, installed with the front-end libraries (package.json), so a
+# fresh machine with only the package registries has the font too.
+NPM_DIR: Final = PROJECT_ROOT / "node_modules" / "dejavu-fonts-ttf" / "ttf"
+
+
 def candidate_dirs(extra: Path | None = None) -> list[Path]:
     dirs = [extra] if extra else []
+    dirs.append(NPM_DIR)
     dirs.extend(SYSTEM_DIRS)
     mpl = _matplotlib_dir()
     if mpl is not None:
