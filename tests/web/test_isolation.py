@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from carbon.db.models import ActivityLine, Action, AuditLog, ReportingPeriod
+from carbon.db.models import Action, ActivityLine, AuditLog, ReportingPeriod
 from carbon.web.routes import ROUTERS
 from tests import factories as f
 
