@@ -295,7 +295,7 @@ def test_oversized_upload_is_refused(
     as_user: Any, world: World, db_session: Session, app: FastAPI
 ) -> None:
     c = as_user("admin")
-    app.state.settings = app.state.settings.model_copy(update={"max_upload_bytes": 100})
+    app.state.settings = app.state.settings.model_copy(update={"max_factor_upload_bytes": 100})
     r = upload(c, TINY_EXPORT)
     assert r.status_code == 422
     assert "larger than" in soup(r).select_one("#f-file-error").get_text()
