@@ -21,6 +21,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -183,3 +184,29 @@ def _fresh_computation_caches() -> Iterator[None]:
     clear_caches()
     yield
     clear_caches()
+
+
+# --- Debian's Chromium, one for the whole session (two Playwright instances cannot coexist) -----
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CARBON_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + " and CARBON_REQUIRE_BROWSER=1", pytrace=False)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

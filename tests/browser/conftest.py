@@ -19,7 +19,6 @@ an error response declares it with ``console.allow(...)``. Screenshots of the ma
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import threading
@@ -37,8 +36,6 @@ from carbon.db.session import make_engine, make_sessionmaker
 from carbon.demo.load import DEMO_PASSWORD, load_demo
 from carbon.web.app import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 COMPANY_USER = "company@example.org"
 
@@ -55,16 +52,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> Path:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("CARBON_REQUIRE_BROWSER") == "1":
-            pytest.fail(message + " and CARBON_REQUIRE_BROWSER=1", pytrace=False)
-        pytest.skip(message)
-    return CHROMIUM
 
 
 @pytest.fixture(scope="session")
@@ -98,16 +85,6 @@ def live_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -
     server.should_exit = True
     thread.join(timeout=10)
     app.state.engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
 import threading
 import time
@@ -18,7 +16,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.testclient import TestClient
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader
 from jinja2_fragments.fastapi import Jinja2Blocks
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from starlette.middleware.sessions import SessionMiddleware
 
 from carbon.config import PROJECT_ROOT, Settings
@@ -105,9 +103,10 @@ def test_missing_node_modules_fails_at_startup_with_the_fix(tmp_path: Path) -> N
         vendor_files(tmp_path / "node_modules")
 
 
-def test_package_json_declares_only_htmx_2_and_chart_js_4() -> None:
+def test_package_json_declares_only_htmx_2_chart_js_4_and_the_pdf_font() -> None:
     package = json.loads((PROJECT_ROOT / "package.json").read_text())
-    assert set(package["dependencies"]) == {"htmx.org", "chart.js"}
+    # dejavu-fonts-ttf is not served: reportlab reads it to print CO₂ in the PDFs.
+    assert set(package["dependencies"]) == {"htmx.org", "chart.js", "dejavu-fonts-ttf"}
     assert "devDependencies" not in package
     lock = json.loads((PROJECT_ROOT / "package-lock.json").read_text())
     locked = lock["packages"]
@@ -218,19 +217,6 @@ def live_server() -> Iterator[str]:
     server.should_exit = True
     thread.join(timeout=10)
     sock.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        if os.environ.get("CARBON_REQUIRE_BROWSER") == "1":
-            pytest.fail("Debian's chromium is required (CARBON_REQUIRE_BROWSER=1)")
-        pytest.skip("chromium is not installed")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
