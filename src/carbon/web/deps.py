@@ -11,11 +11,16 @@ import time
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from carbon.db.models import User
 from carbon.web.access import Principal, load_principal
+
+# Identifiers are 32-bit integers in PostgreSQL: a larger one in a URL is simply not found (422
+# from validation), not a database error.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 SESSION_USER_KEY = "uid"
 SESSION_LOGIN_AT_KEY = "at"

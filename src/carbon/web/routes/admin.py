@@ -29,7 +29,7 @@ from carbon.db.models import (
     User,
 )
 from carbon.web.access import Principal
-from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import not_found
 from carbon.web.templating import render
@@ -160,7 +160,7 @@ async def create_programme(request: Request, session: SessionDep, admin: AdminDe
 
 @router.get("/admin/programmes/{programme_id}")
 def programme_page(
-    request: Request, programme_id: int, session: SessionDep, _admin: AdminDep
+    request: Request, programme_id: Id, session: SessionDep, _admin: AdminDep
 ) -> Response:
     programme = get_or_404(session, Programme, programme_id)
     form = {k: getattr(programme, k) for k in ("code", "name_fr", "name_it", "name_en",
@@ -171,7 +171,7 @@ def programme_page(
 
 @router.post("/admin/programmes/{programme_id}")
 async def edit_programme(
-    request: Request, programme_id: int, session: SessionDep, admin: AdminDep
+    request: Request, programme_id: Id, session: SessionDep, admin: AdminDep
 ) -> Response:
     programme = get_or_404(session, Programme, programme_id)
     form = await read_form(request)
@@ -249,7 +249,7 @@ def _cohort_page(request: Request, session: Session, cohort: Cohort, form: dict[
 
 
 @router.get("/admin/cohorts/{cohort_id}")
-def cohort_page(request: Request, cohort_id: int, session: SessionDep, _a: AdminDep) -> Response:
+def cohort_page(request: Request, cohort_id: Id, session: SessionDep, _a: AdminDep) -> Response:
     cohort = get_or_404(session, Cohort, cohort_id)
     form = {k: getattr(cohort, k) or "" for k in ("programme_id", "name", "edition", "start_date",
                                                    "end_date")}  # fmt: skip
@@ -258,7 +258,7 @@ def cohort_page(request: Request, cohort_id: int, session: SessionDep, _a: Admin
 
 @router.post("/admin/cohorts/{cohort_id}")
 async def edit_cohort(
-    request: Request, cohort_id: int, session: SessionDep, admin: AdminDep
+    request: Request, cohort_id: Id, session: SessionDep, admin: AdminDep
 ) -> Response:
     cohort = get_or_404(session, Cohort, cohort_id)
     form = await read_form(request)
@@ -282,7 +282,7 @@ async def edit_cohort(
 
 
 @router.post("/admin/cohorts/{cohort_id}/enrolments")
-async def enrol(request: Request, cohort_id: int, session: SessionDep, admin: AdminDep) -> Response:
+async def enrol(request: Request, cohort_id: Id, session: SessionDep, admin: AdminDep) -> Response:
     """Enrol a company (``company_id``) or, with ``remove``, take it out of the cohort."""
     cohort = get_or_404(session, Cohort, cohort_id)
     form = await read_form(request)

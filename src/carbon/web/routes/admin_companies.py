@@ -18,7 +18,7 @@ from carbon.db.audit import snapshot
 from carbon.db.models import Cohort, Company, Enrolment, Sector
 from carbon.identifiers import InvalidIdentifier, normalise_legal_id
 from carbon.plan.forms import parse_number
-from carbon.web.deps import SessionDep
+from carbon.web.deps import Id, SessionDep
 from carbon.web.i18n import N_
 from carbon.web.i18n import gettext as _
 from carbon.web.routes.admin import AdminDep, audited, get_or_404, read_form
@@ -129,14 +129,14 @@ def _company_page(request: Request, session: Session, company: Company, form: di
     return render(request, "admin_company.html", ctx, status_code=422 if errors else 200)
 
 
-def _company(session: Session, company_id: int) -> Company:
+def _company(session: Session, company_id: Id) -> Company:
     company: Company = get_or_404(session, Company, company_id)
     return company
 
 
 @router.get("/admin/companies/{company_id}")
 def company_page(
-    request: Request, company_id: int, session: SessionDep, _admin: AdminDep
+    request: Request, company_id: Id, session: SessionDep, _admin: AdminDep
 ) -> Response:
     company = _company(session, company_id)
     return _company_page(request, session, company, _form_of(company), {})
@@ -144,7 +144,7 @@ def company_page(
 
 @router.post("/admin/companies/{company_id}")
 async def edit_company(
-    request: Request, company_id: int, session: SessionDep, admin: AdminDep
+    request: Request, company_id: Id, session: SessionDep, admin: AdminDep
 ) -> Response:
     company = _company(session, company_id)
     form = await read_form(request)
@@ -161,7 +161,7 @@ async def edit_company(
 
 @router.post("/admin/companies/{company_id}/enrolments")
 async def enrol_company(
-    request: Request, company_id: int, session: SessionDep, admin: AdminDep
+    request: Request, company_id: Id, session: SessionDep, admin: AdminDep
 ) -> Response:
     """Enrol the company in ``cohort_id`` (a company follows several cohorts over the years)."""
     company = _company(session, company_id)

@@ -31,7 +31,7 @@ from carbon.db.models import (
     normalise_email,
 )
 from carbon.web.access import Principal, coached_company_ids
-from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import not_found
 from carbon.web.routes.admin import audited, read_form
@@ -165,7 +165,7 @@ async def create_invitation(
 
 @router.post("/invitations/{invitation_id}/revoke")
 def revoke_invitation(
-    request: Request, invitation_id: int, session: SessionDep, principal: InviterDep
+    request: Request, invitation_id: Id, session: SessionDep, principal: InviterDep
 ) -> Response:
     invitation = next((i for i in _visible(session, principal) if i.id == invitation_id), None)
     if invitation is None:

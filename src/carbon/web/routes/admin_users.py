@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from carbon.db.audit import snapshot
 from carbon.db.models import CohortCoach, Membership, User
-from carbon.web.deps import SessionDep
+from carbon.web.deps import Id, SessionDep
 from carbon.web.i18n import gettext as _
 from carbon.web.routes.admin import AdminDep, audited, get_or_404, read_form
 from carbon.web.templating import render
@@ -38,7 +38,7 @@ def users_page(request: Request, session: SessionDep, _admin: AdminDep) -> Respo
 
 @router.post("/admin/users/{user_id}")
 async def change_user(
-    request: Request, user_id: int, session: SessionDep, admin: AdminDep
+    request: Request, user_id: Id, session: SessionDep, admin: AdminDep
 ) -> Response:
     """``is_active`` or ``is_admin`` set to "1" or "0"."""
     user: User = get_or_404(session, User, user_id)

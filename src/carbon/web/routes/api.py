@@ -17,7 +17,7 @@ from carbon.accounting.engine import ComputationError
 from carbon.accounting.progress import Change
 from carbon.db.models import Company, ReportingPeriod
 from carbon.web.access import Principal, can_edit_period
-from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import company_or_404, period_or_404
 from carbon.web.results_view import Reliance
@@ -66,7 +66,7 @@ def api_companies(session: SessionDep, principal: PrincipalDep) -> list[Company]
 
 @router.get("/companies/{company_id}/periods", response_model=list[PeriodOut])
 def api_company_periods(
-    company_id: int, session: SessionDep, principal: PrincipalDep
+    company_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> list[PeriodOut]:
     """A company's reporting periods, oldest first."""
     company = company_or_404(session, principal, company_id)
@@ -74,7 +74,7 @@ def api_company_periods(
 
 
 @router.get("/periods/{period_id}", response_model=PeriodOut)
-def api_period(period_id: int, session: SessionDep, principal: PrincipalDep) -> PeriodOut:
+def api_period(period_id: Id, session: SessionDep, principal: PrincipalDep) -> PeriodOut:
     return period_out(principal, period_or_404(session, principal, period_id))
 
 
@@ -91,7 +91,7 @@ def _reliance(r: Reliance) -> RelianceOut:
     response_model=ResultsOut,
     responses={409: {"model": ErrorOut, "description": "Some lines cannot be computed"}},
 )
-def api_period_results(period_id: int, session: SessionDep, principal: PrincipalDep) -> ResultsOut:
+def api_period_results(period_id: Id, session: SessionDep, principal: PrincipalDep) -> ResultsOut:
     """The period's footprint (kgCO2e): totals, postes, categories, scopes, intensities and the
     change against the company's base year, computed with the period's pinned factor library."""
     period = period_or_404(session, principal, period_id)

@@ -20,7 +20,7 @@ from carbon.db.activity_lines import LineInputError, add_line, delete_line, upda
 from carbon.db.models import ActivityLine, ReportingPeriod, Site
 from carbon.factors.bundled import find_activity
 from carbon.web.access import Principal, can_edit_period
-from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import line_or_404, period_or_404
 from carbon.web.routes.api import READ_ERRORS
@@ -80,13 +80,13 @@ def _values(session: Session, period: ReportingPeriod, body: LineIn) -> dict[str
 
 
 @router.get("/periods/{period_id}/lines", response_model=list[LineOut])
-def api_lines(period_id: int, session: SessionDep, principal: PrincipalDep) -> list[ActivityLine]:
+def api_lines(period_id: Id, session: SessionDep, principal: PrincipalDep) -> list[ActivityLine]:
     """The period's activity lines, in entry order."""
     return list(period_or_404(session, principal, period_id).lines)
 
 
 @router.get("/lines/{line_id}", response_model=LineOut)
-def api_line(line_id: int, session: SessionDep, principal: PrincipalDep) -> ActivityLine:
+def api_line(line_id: Id, session: SessionDep, principal: PrincipalDep) -> ActivityLine:
     return line_or_404(session, principal, line_id)
 
 
@@ -94,7 +94,7 @@ def api_line(line_id: int, session: SessionDep, principal: PrincipalDep) -> Acti
     "/periods/{period_id}/lines", status_code=201, response_model=LineOut, responses=WRITE_ERRORS
 )
 def api_create_line(
-    period_id: int, body: LineIn, session: SessionDep, principal: PrincipalDep
+    period_id: Id, body: LineIn, session: SessionDep, principal: PrincipalDep
 ) -> ActivityLine:
     """Add a line to a draft period of your company (audited)."""
     period = period_or_404(session, principal, period_id)
@@ -115,7 +115,7 @@ def api_create_line(
     responses={**WRITE_ERRORS, 409: {"model": ErrorOut, "description": "Stale version_id"}},
 )
 def api_update_line(
-    line_id: int, body: LineUpdate, session: SessionDep, principal: PrincipalDep
+    line_id: Id, body: LineUpdate, session: SessionDep, principal: PrincipalDep
 ) -> ActivityLine:
     """Replace a line; ``version_id`` must be the one you read, else 409 (audited)."""
     line = line_or_404(session, principal, line_id)
@@ -139,7 +139,7 @@ def api_update_line(
     responses={**WRITE_ERRORS, 409: {"model": ErrorOut, "description": "Stale version_id"}},
 )
 def api_delete_line(
-    line_id: int,
+    line_id: Id,
     session: SessionDep,
     principal: PrincipalDep,
     version_id: Annotated[int | None, Query(description="Refuse (409) if changed since")] = None,

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from carbon.web.deps import MAX_ID
+
 Quality = Literal["measured", "estimated", "extrapolated"]
 
 
@@ -83,7 +85,7 @@ class LineIn(BaseModel):
     data_quality: Quality = Field(
         "estimated", description="Sets the activity uncertainty; unstated data is an estimate"
     )
-    site_id: int | None = None
+    site_id: int | None = Field(None, ge=1, le=MAX_ID)
     comment: str | None = Field(None, max_length=2000)
     evidence_ref: str | None = Field(None, max_length=500, description="Invoice number, file name")
     supplier_factor_kgco2e: Annotated[
@@ -94,7 +96,7 @@ class LineIn(BaseModel):
 class LineUpdate(LineIn):
     """The whole line as it should be, with the ``version_id`` it was read at."""
 
-    version_id: int
+    version_id: int = Field(ge=1, le=MAX_ID)
 
 
 class ChangeOut(BaseModel):

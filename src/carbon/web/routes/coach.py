@@ -35,7 +35,7 @@ from carbon.coaching.validation import (
 )
 from carbon.db.models import Programme, ReportingPeriod
 from carbon.web.access import Principal, coached_company_ids
-from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import N_
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import cohort_or_404, company_or_404, period_or_404
@@ -104,7 +104,7 @@ def cohorts_page(request: Request, session: SessionDep, principal: PrincipalDep)
 
 @router.get("/cohorts/{cohort_id}")
 def cohort_page(
-    request: Request, cohort_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, cohort_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     cohort = cohort_or_404(session, principal, cohort_id)
     dashboard = build_dashboard(session, cohort.id)
@@ -129,7 +129,7 @@ def cohort_page(
 
 @router.get("/companies/{company_id}/peers")
 def peers_page(
-    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     company = company_or_404(session, principal, company_id)
     ctx = {"company": company, "view": peer_view(session, company.id), **labels()}
@@ -139,7 +139,7 @@ def peers_page(
 # --- Validation --------------------------------------------------------------------------------
 
 
-def _roles(session: Session, principal: Principal, company_id: int) -> Roles:
+def _roles(session: Session, principal: Principal, company_id: Id) -> Roles:
     return Roles(
         member=company_id in principal.member_of,
         coach=company_id in coached_company_ids(session, principal),
@@ -192,7 +192,7 @@ def _input_error(exc: InputError) -> dict[str, str]:
 
 @router.get("/periods/{period_id}/validation")
 def validation_panel(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     return _panel(request, session, principal, period_or_404(session, principal, period_id))
 
@@ -200,7 +200,7 @@ def validation_panel(
 @router.post("/periods/{period_id}/comments")
 def post_comment(
     request: Request,
-    period_id: int,
+    period_id: Id,
     session: SessionDep,
     principal: PrincipalDep,
     body: Annotated[str, Form()] = "",
@@ -226,7 +226,7 @@ def post_comment(
 
 
 def _move(
-    request: Request, session: Session, principal: Principal, period_id: int,
+    request: Request, session: Session, principal: Principal, period_id: Id,
     transition: Transition, reason: str, version_id: str,
 ) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)
@@ -258,7 +258,7 @@ Version = Annotated[str, Form()]
 
 @router.post("/periods/{period_id}/request-corrections")
 def request_corrections(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep,
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
     reason: Reason = "", version_id: Version = "",
 ) -> Response:  # fmt: skip
     t = Transition.request_corrections
@@ -267,7 +267,7 @@ def request_corrections(
 
 @router.post("/periods/{period_id}/validate")
 def validate_period(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep,
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
     version_id: Version = "",
 ) -> Response:  # fmt: skip
     t = Transition.validate
@@ -276,7 +276,7 @@ def validate_period(
 
 @router.post("/periods/{period_id}/reopen")
 def reopen_period(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep,
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
     reason: Reason = "", version_id: Version = "",
 ) -> Response:  # fmt: skip
     return _move(request, session, principal, period_id, Transition.reopen, reason, version_id)
@@ -284,7 +284,7 @@ def reopen_period(
 
 @router.post("/periods/{period_id}/lock")
 def lock_period(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep,
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
     version_id: Version = "",
 ) -> Response:  # fmt: skip
     return _move(request, session, principal, period_id, Transition.lock, "", version_id)

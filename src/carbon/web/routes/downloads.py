@@ -25,7 +25,7 @@ from carbon.reports.fonts import FontsMissing
 from carbon.reports.model import PeriodReport
 from carbon.reports.model_cohort import CohortReport, certificates
 from carbon.reports.text import slug
-from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import get_locale
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import cohort_or_404, company_or_404, not_found, period_or_404
@@ -71,28 +71,28 @@ def _name(period: ReportingPeriod) -> str:
 
 
 @router.get("/periods/{period_id}/report.pdf")
-def period_report_pdf(period_id: int, session: SessionDep, principal: PrincipalDep) -> Response:
+def period_report_pdf(period_id: Id, session: SessionDep, principal: PrincipalDep) -> Response:
     period = period_or_404(session, principal, period_id)
     pdf = _pdf(company_report_pdf, _period_data(session, period), get_locale())
     return _file(pdf, PDF, f"carbon-{_name(period)}.pdf")
 
 
 @router.get("/periods/{period_id}/export.xlsx")
-def period_export_xlsx(period_id: int, session: SessionDep, principal: PrincipalDep) -> Response:
+def period_export_xlsx(period_id: Id, session: SessionDep, principal: PrincipalDep) -> Response:
     period = period_or_404(session, principal, period_id)
     data = exports.period_xlsx(_period_data(session, period), get_locale())
     return _file(data, XLSX, f"carbon-{_name(period)}.xlsx")
 
 
 @router.get("/periods/{period_id}/export.csv")
-def period_export_csv(period_id: int, session: SessionDep, principal: PrincipalDep) -> Response:
+def period_export_csv(period_id: Id, session: SessionDep, principal: PrincipalDep) -> Response:
     period = period_or_404(session, principal, period_id)
     data = exports.lines_csv(_period_data(session, period), get_locale())
     return _file(data, CSV, f"carbon-{_name(period)}-lines.csv")
 
 
 @router.get("/periods/{period_id}/beges.xlsx")
-def period_beges_xlsx(period_id: int, session: SessionDep, principal: PrincipalDep) -> Response:
+def period_beges_xlsx(period_id: Id, session: SessionDep, principal: PrincipalDep) -> Response:
     period = period_or_404(session, principal, period_id)
     data = exports.beges_xlsx(_period_data(session, period), get_locale())
     return _file(data, XLSX, f"beges-{_name(period)}.xlsx")
@@ -109,7 +109,7 @@ def _cohort_data(session: Session, cohort: Cohort, anonymise: bool) -> CohortRep
 
 @router.get("/cohorts/{cohort_id}/report.pdf")
 def cohort_report_download(
-    cohort_id: int, session: SessionDep, principal: PrincipalDep, anonymise: bool = False
+    cohort_id: Id, session: SessionDep, principal: PrincipalDep, anonymise: bool = False
 ) -> Response:
     cohort = cohort_or_404(session, principal, cohort_id)
     pdf = _pdf(cohort_report_pdf, _cohort_data(session, cohort, anonymise), get_locale())
@@ -118,7 +118,7 @@ def cohort_report_download(
 
 @router.get("/cohorts/{cohort_id}/export.xlsx")
 def cohort_export_xlsx(
-    cohort_id: int, session: SessionDep, principal: PrincipalDep, anonymise: bool = False
+    cohort_id: Id, session: SessionDep, principal: PrincipalDep, anonymise: bool = False
 ) -> Response:
     cohort = cohort_or_404(session, principal, cohort_id)
     data = exports.cohort_xlsx(_cohort_data(session, cohort, anonymise), get_locale())
@@ -126,7 +126,7 @@ def cohort_export_xlsx(
 
 
 @router.get("/cohorts/{cohort_id}/certificates.pdf")
-def cohort_certificates(cohort_id: int, session: SessionDep, principal: PrincipalDep) -> Response:
+def cohort_certificates(cohort_id: Id, session: SessionDep, principal: PrincipalDep) -> Response:
     cohort = cohort_or_404(session, principal, cohort_id)
     items = certificates(cohort_report(session, cohort, get_locale()))
     pdf = _pdf(certificates_pdf, items, get_locale())
@@ -135,7 +135,7 @@ def cohort_certificates(cohort_id: int, session: SessionDep, principal: Principa
 
 @router.get("/companies/{company_id}/certificate.pdf")
 def company_certificate(
-    company_id: int, cohort: int, session: SessionDep, principal: PrincipalDep
+    company_id: Id, cohort: int, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     # The certificate is the cohort's to hand out: its coaches' and administrators', like the
     # cohort report, so the cohort is checked first and the company must be enrolled in it.

@@ -33,7 +33,7 @@ from carbon.db.factor_store import (
 from carbon.db.models import LibraryVersion, ReportingPeriod
 from carbon.factors.ademe import AdemeFormatError, read_ademe_export
 from carbon.plan.compare import compare_versions, previous_period, split_change
-from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import period_or_404
 from carbon.web.routes.admin import AdminDep, get_or_404
@@ -132,7 +132,7 @@ async def upload_export(request: Request, session: SessionDep, admin: AdminDep) 
 
 @router.post("/admin/factors/{version_id}/default")
 def make_default(
-    request: Request, version_id: int, session: SessionDep, admin: AdminDep
+    request: Request, version_id: Id, session: SessionDep, admin: AdminDep
 ) -> Response:
     version: LibraryVersion = get_or_404(session, LibraryVersion, version_id)
     previous = session.scalar(select(LibraryVersion.id).where(LibraryVersion.is_default))
@@ -145,7 +145,7 @@ def make_default(
 
 @router.get("/periods/{period_id}/compare")
 def compare_page(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep,
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
     version: int | None = None,
 ) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)

@@ -49,7 +49,7 @@ from carbon.imports.spreadsheet import (
     validate_rows,
 )
 from carbon.web.access import Principal, can_edit_period
-from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import N_, get_locale, ngettext, normalize_locale
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import period_or_404
@@ -296,7 +296,7 @@ def download_template(ext: str, _signed_in: PrincipalDep, lang: str = "") -> Res
 
 @router.get("/periods/{period_id}/import")
 def import_page(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     period = period_or_404(session, principal, period_id)
     _editable_or_403(principal, period)
@@ -305,7 +305,7 @@ def import_page(
 
 @router.post("/periods/{period_id}/import")
 async def upload(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     period = period_or_404(session, principal, period_id)
     _editable_or_403(principal, period)
@@ -333,7 +333,7 @@ async def upload(
 
 @router.post("/periods/{period_id}/import/confirm")
 async def confirm(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     period = period_or_404(session, principal, period_id)
     _editable_or_403(principal, period)

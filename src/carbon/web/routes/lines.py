@@ -19,7 +19,7 @@ from carbon.db.models import ReportingPeriod, Site
 from carbon.factors.bundled import Activity, find_activity, search_activities
 from carbon.imports.tabular import parse_decimal
 from carbon.web.access import can_edit_period
-from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import get_locale
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import line_or_404, period_or_404
@@ -92,7 +92,7 @@ def _workspace_response(request: Request, session: Any, principal: Any, period: 
 
 @router.get("/periods/{period_id}/activities")
 def activity_search(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep,
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
     q: str = "", activity_id: str = "",
 ) -> Response:  # fmt: skip
     """As-you-type search of the catalogue; picking one re-renders the form with its units."""
@@ -106,7 +106,7 @@ def activity_search(
 
 @router.get("/lines/{line_id}/edit")
 def edit_line_form(
-    request: Request, line_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, line_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     line = line_or_404(session, principal, line_id)
     if not can_edit_period(principal, line.period):
@@ -130,7 +130,7 @@ def edit_line_form(
 
 @router.post("/periods/{period_id}/lines")
 async def create_line(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     period = period_or_404(session, principal, period_id)
     if not can_edit_period(principal, period):
@@ -151,7 +151,7 @@ async def create_line(
 
 @router.post("/lines/{line_id}")
 async def edit_line(
-    request: Request, line_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, line_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     line = line_or_404(session, principal, line_id)
     period = line.period
@@ -175,7 +175,7 @@ async def edit_line(
 @router.post("/lines/{line_id}/delete")
 def remove_line(
     request: Request,
-    line_id: int,
+    line_id: Id,
     session: SessionDep,
     principal: PrincipalDep,
     version_id: Annotated[int | None, Form()] = None,

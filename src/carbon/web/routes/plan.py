@@ -31,7 +31,7 @@ from carbon.plan.services import (
 )
 from carbon.plan.trajectory import chart_values
 from carbon.web.access import Principal, can_coach_company, can_enter_data
-from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import get_locale
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import company_or_404, not_found
@@ -45,7 +45,7 @@ ACTION_FIELDS = (
 )  # fmt: skip
 
 
-def _plan_company(session: Session, principal: Principal, company_id: int) -> Company:
+def _plan_company(session: Session, principal: Principal, company_id: Id) -> Company:
     """The company, when the user may change its plan: its members, its coaches, admins."""
     company = company_or_404(session, principal, company_id)
     if not (
@@ -55,7 +55,7 @@ def _plan_company(session: Session, principal: Principal, company_id: int) -> Co
     return company
 
 
-def _action_or_404(session: Session, company: Company, action_id: int) -> Action:
+def _action_or_404(session: Session, company: Company, action_id: Id) -> Action:
     action = session.get(Action, action_id)
     if action is None or action.company_id != company.id:
         raise not_found()
@@ -138,7 +138,7 @@ def _target_form(company: Company) -> dict[str, str]:
 
 @router.get("/companies/{company_id}/plan")
 def plan_page(
-    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     company = company_or_404(session, principal, company_id)
     return render(request, "plan.html", plan_context(session, company))
@@ -146,7 +146,7 @@ def plan_page(
 
 @router.post("/companies/{company_id}/plan")
 async def set_target(
-    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     company = _plan_company(session, principal, company_id)
     form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
@@ -164,7 +164,7 @@ async def set_target(
 
 @router.post("/companies/{company_id}/plan/target/delete")
 def remove_target(
-    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     company = _plan_company(session, principal, company_id)
     target = current_target(company)
@@ -201,7 +201,7 @@ def _form_error(
 
 @router.get("/companies/{company_id}/plan/actions/new")
 def new_action_form(
-    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep,
+    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep,
     library: str = "",
 ) -> Response:  # fmt: skip
     """The action form, pre-filled from a library action when one is picked."""
@@ -229,7 +229,7 @@ def plain_number(value: float, digits: int | None = None) -> str:
 
 @router.post("/companies/{company_id}/plan/actions")
 async def add_action(
-    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     company = _plan_company(session, principal, company_id)
     form = await _read_action_form(request)
@@ -243,7 +243,7 @@ async def add_action(
 
 @router.get("/companies/{company_id}/plan/actions/{action_id}/edit")
 def edit_action_form(
-    request: Request, company_id: int, action_id: int, session: SessionDep,
+    request: Request, company_id: Id, action_id: Id, session: SessionDep,
     principal: PrincipalDep,
 ) -> Response:  # fmt: skip
     company = _plan_company(session, principal, company_id)
@@ -260,7 +260,7 @@ def edit_action_form(
 
 @router.post("/companies/{company_id}/plan/actions/{action_id}")
 async def edit_action(
-    request: Request, company_id: int, action_id: int, session: SessionDep,
+    request: Request, company_id: Id, action_id: Id, session: SessionDep,
     principal: PrincipalDep,
 ) -> Response:  # fmt: skip
     company = _plan_company(session, principal, company_id)
@@ -277,7 +277,7 @@ async def edit_action(
 
 @router.post("/companies/{company_id}/plan/actions/{action_id}/delete")
 def remove_action(
-    request: Request, company_id: int, action_id: int, session: SessionDep,
+    request: Request, company_id: Id, action_id: Id, session: SessionDep,
     principal: PrincipalDep,
 ) -> Response:  # fmt: skip
     company = _plan_company(session, principal, company_id)

@@ -31,7 +31,7 @@ from carbon.accounting.results import ComputationResult
 from carbon.db.compute import compute_period, library_for
 from carbon.db.models import ReportingPeriod
 from carbon.factors.bundled import find_activity
-from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import (
     MISSING,
     fmt_kg,
@@ -298,7 +298,7 @@ def _base_context(period: ReportingPeriod) -> dict[str, Any]:
 @router.get("/periods/{period_id}/results")
 def results_page(
     request: Request,
-    period_id: int,
+    period_id: Id,
     session: SessionDep,
     principal: PrincipalDep,
     breakdown: Annotated[Literal["categories", "scopes"], Query()] = "categories",
@@ -324,7 +324,7 @@ def results_page(
 
 @router.get("/periods/{period_id}/postes/{code}")
 def poste_page(
-    request: Request, period_id: int, code: str, session: SessionDep, principal: PrincipalDep
+    request: Request, period_id: Id, code: str, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     period = period_or_404(session, principal, period_id)
     try:

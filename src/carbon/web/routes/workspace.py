@@ -22,7 +22,7 @@ from carbon.web.access import (
     can_enter_data,
     coached_company_ids,
 )
-from carbon.web.deps import PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import get_locale
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import company_or_404, period_or_404
@@ -55,7 +55,7 @@ def companies_page(request: Request, session: SessionDep, principal: PrincipalDe
 
 @router.get("/companies/{company_id}")
 def company_page(
-    request: Request, company_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     company = company_or_404(session, principal, company_id)
     periods = sorted(company.periods, key=lambda p: p.year, reverse=True)
@@ -101,7 +101,7 @@ def period_context(
 
 @router.get("/periods/{period_id}")
 def period_page(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     period = period_or_404(session, principal, period_id)
     ctx = period_context(session, principal, period)
@@ -111,7 +111,7 @@ def period_page(
 
 @router.post("/periods/{period_id}/submit")
 def submit_period(
-    request: Request, period_id: int, session: SessionDep, principal: PrincipalDep
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     period = period_or_404(session, principal, period_id)
     if not can_enter_data(principal, period.company_id):
