@@ -108,6 +108,13 @@ def detect_encoding(raw: bytes) -> tuple[str, int]:
     A cp1252 file with accents is, in practice, never valid UTF-8, and a UTF-8 file read as cp1252
     would turn "é" into "Ã©" silently: so UTF-8 is tried first and strictly.
     """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw[:4096]:
+        # Excel's "Unicode text" is UTF-16: every other byte is zero, and no ';' would be found.
+        raise AdemeFormatError(
+            "the file is UTF-16 text or binary data, not the ADEME CSV export "
+            "(Windows-1252 or UTF-8): save it again as CSV",
+            line=1,
+        )
     bom = len(codecs.BOM_UTF8)
     if raw.startswith(codecs.BOM_UTF8):
         try:
@@ -186,7 +193,10 @@ def _scan_exactly(text: str) -> tuple[np.ndarray, np.ndarray]:
 def _header_fields(raw: bytes, start: int, encoding: str) -> list[str]:
     end = raw.find(b"\n", start)
     text = raw[start : end if end >= 0 else len(raw)].decode(encoding)
-    return next(csv.reader([text.rstrip("\r")], delimiter=";"), [])
+    try:
+        return next(csv.reader([text.rstrip("\r")], delimiter=";"), [])
+    except csv.Error as exc:  # a stray carriage return or NUL: not the export's header
+        raise AdemeFormatError(f"the header line cannot be read ({exc})", line=1) from None
 
 
 def check_header(names: list[str]) -> None:
