@@ -10,33 +10,17 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from bench.timing import measure
 from carbon.factors.ademe import read_ademe_export
 
 N_ELEMENTS = 12_800
 N_POSTES = 5_800
 GOAL_SECONDS = 5.0
-
-
-def _measure(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, float]:
-    """Best wall time of ``repeat`` runs, then peak traced memory of one more (tracing slows)."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return best, peak / 2**20
 
 
 def run() -> list[dict[str, Any]]:
@@ -51,8 +35,8 @@ def run() -> list[dict[str, Any]]:
         expected = made.n_factors_valid + made.n_factors_archived
         if len(lib) != expected or len(lib.subposts) != made.n_subposts_of_factors:
             raise AssertionError("the benchmark file did not import to the expected counts")
-        t_import, m_import = _measure(lambda: read_ademe_export(path, "bench"))
-        t_floor, m_floor = _measure(
+        t_import, m_import, _ = measure(lambda: read_ademe_export(path, "bench"))
+        t_floor, m_floor, _ = measure(
             lambda: pd.read_csv(path, sep=";", encoding="cp1252", dtype=str)
         )
     size = f"{made.n_rows:,} rows, {made.n_bytes / 1e6:.1f} MB cp1252"

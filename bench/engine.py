@@ -7,14 +7,12 @@ row-by-row Python loop on a sample, extrapolated. Goals: full compute < 2 s, cor
 
 from __future__ import annotations
 
-import time
-import tracemalloc
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from bench.timing import measure
 from carbon.accounting.engine import compute, compute_encoded, encode_lines
 from carbon.accounting.factors import FACTOR_COLUMNS, SUBPOST_COLUMNS, FactorLibrary
 from carbon.accounting.postes import POSTE_CODES
@@ -96,28 +94,14 @@ def make_lines(rng: np.random.Generator, lib: FactorLibrary) -> pd.DataFrame:
     )
 
 
-def _measure(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, float, Any]:
-    best = float("inf")
-    result = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return best, peak / 2**20, result
-
-
 def run() -> list[dict[str, Any]]:
     rng = np.random.default_rng(42)
     lib = make_library(rng)
     lines = make_lines(rng, lib)
     lib.arrays  # noqa: B018 - built once per library, as in the application
-    t_full, m_full, _ = _measure(lambda: compute(lines, lib))
+    t_full, m_full, _ = measure(lambda: compute(lines, lib))
     enc = encode_lines(lines, lib)
-    t_core, m_core, _ = _measure(lambda: compute_encoded(enc, lib))
+    t_core, m_core, _ = measure(lambda: compute_encoded(enc, lib))
     total = lib.arrays.total
 
     def floor() -> np.ndarray:
@@ -125,7 +109,7 @@ def run() -> list[dict[str, Any]]:
             enc.poste_idx, weights=enc.quantity * total[enc.factor_pos], minlength=22
         )
 
-    t_floor, m_floor, _ = _measure(floor)
+    t_floor, m_floor, _ = measure(floor)
     sample = lines.head(20_000)
     factor_by_id = dict(zip(lib.factors["factor_id"], lib.factors["total_kgco2e"], strict=True))
 
@@ -135,7 +119,7 @@ def run() -> list[dict[str, Any]]:
             s += row.quantity * factor_by_id[row.factor_id]
         return s
 
-    t_loop, _, _ = _measure(loop, repeat=1)
+    t_loop, _, _ = measure(loop, repeat=1)
     t_loop_full = t_loop * N_LINES / len(sample)
     ratio = t_core / t_floor
     label = f"{N_LINES:,} lines x {N_FACTORS:,} factors"

@@ -9,9 +9,6 @@ Goals: company report < 0.5 s, cohort report (300 companies) < 10 s.
 from __future__ import annotations
 
 import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ import numpy as np
 from sqlalchemy import create_engine, insert, select
 from sqlalchemy.orm import Session
 
+from bench.timing import measure
 from carbon.db import migrate
 from carbon.db.factor_store import save_library
 from carbon.db.models import (
@@ -83,19 +81,6 @@ def fill(session: Session, rng: np.random.Generator) -> Cohort:
     return cohort
 
 
-def _measure(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, float]:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return best, peak / 2**20
-
-
 def run() -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -119,9 +104,9 @@ def run() -> list[dict[str, Any]]:
                     return exports.cohort_xlsx(cohort_report(session, cohort, "fr"), "fr")
 
                 company()  # the factor library is loaded once per process, as in the app
-                t_company, m_company = _measure(company, repeat=5)
-                t_cohort, m_cohort = _measure(cohort_pdf, repeat=2)
-                t_xlsx, m_xlsx = _measure(cohort_xlsx, repeat=2)
+                t_company, m_company, _ = measure(company, repeat=5)
+                t_cohort, m_cohort, _ = measure(cohort_pdf, repeat=2)
+                t_xlsx, m_xlsx, _ = measure(cohort_xlsx, repeat=2)
         finally:
             engine.dispose()
     lines = f"{len(YEARS)} years x {LINES_PER_YEAR} lines"
