@@ -13,14 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.results import ComputationResult
 from carbon.coaching.path import PeriodState, reference_period
-from carbon.db.compute import compute_many
-from carbon.db.models import ActivityLine, Company, Enrolment, ReportingPeriod
+from carbon.db.compute import compute_many, line_signatures
+from carbon.db.models import Company, Enrolment, ReportingPeriod
 
 
 @dataclass(frozen=True)
@@ -108,14 +109,6 @@ def load_cohort(
     ).all()  # fmt: skip
     companies = {r[0]: CompanyInfo(*r) for r in rows}
     in_cohort = select(Enrolment.company_id).where(Enrolment.cohort_id == cohort_id)
-    counts = dict(
-        session.execute(
-            select(ActivityLine.period_id, func.count())
-            .join(ReportingPeriod, ReportingPeriod.id == ActivityLine.period_id)
-            .where(ReportingPeriod.company_id.in_(in_cohort))
-            .group_by(ActivityLine.period_id)
-        ).all()
-    )
     p = ReportingPeriod
     period_rows = session.execute(
         select(p.id, p.company_id, p.year, p.status, p.is_base_year, p.library_version_id,
@@ -123,9 +116,12 @@ def load_cohort(
         .where(p.company_id.in_(in_cohort))
         .order_by(p.company_id, p.year)
     ).all()  # fmt: skip
+    # One pass over the lines gives both the counts (for the stages) and the signatures that
+    # tell the results cache what is unchanged.
+    signatures = line_signatures(session, [r[0] for r in period_rows])
     periods: dict[int, list[Period]] = {}
     for r in period_rows:
-        periods.setdefault(r[1], []).append(Period(*r, line_count=counts.get(r[0], 0)))
+        periods.setdefault(r[1], []).append(Period(*r, line_count=signatures[r[0]][0]))
     data = CohortFootprints(companies, periods)
     wanted = set(extra_period_ids)
     for company_id in companies:
@@ -133,16 +129,23 @@ def load_cohort(
             if chosen is not None:
                 wanted.add(chosen.id)
     by_id = {q.id: q for qs in periods.values() for q in qs}
-    compute_periods(session, data, [by_id[i] for i in sorted(wanted) if i in by_id])
+    compute_periods(session, data, [by_id[i] for i in sorted(wanted) if i in by_id], signatures)
     return data
 
 
-def compute_periods(session: Session, data: CohortFootprints, periods: list[Period]) -> None:
+def compute_periods(
+    session: Session,
+    data: CohortFootprints,
+    periods: list[Period],
+    signatures: dict[int, tuple[Any, ...]] | None = None,
+) -> None:
     """Fill ``data.results`` and ``data.postes`` for ``periods`` (cached, batched: see
     carbon.db.compute.compute_many). A period with a line the engine refuses gets None."""
     if not periods:
         return
-    computed = compute_many(session, [(q.id, q.library_version_id) for q in periods])
+    computed = compute_many(
+        session, [(q.id, q.library_version_id) for q in periods], signatures=signatures
+    )
     for pid, (result, postes) in computed.items():
         data.results[pid] = result
         if postes:

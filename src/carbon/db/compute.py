@@ -98,7 +98,9 @@ def compute_period(
     """
     scale = scale or _scale
     version_id = library_version_id or period.library_version_id
-    key = _key(session, period.id, _signatures(session, [period.id])[period.id], version_id, scale)
+    key = _key(
+        session, period.id, line_signatures(session, [period.id])[period.id], version_id, scale
+    )
     cached = _results.get(key)
     if cached is not None and cached[0] is not None:
         _results.move_to_end(key)
@@ -125,7 +127,8 @@ def clear_caches(*, libraries: bool = True) -> None:
         _libraries.clear()
 
 
-def _signatures(session: Session, period_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+def line_signatures(session: Session, period_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    """Per period: (line count, largest id, sums of versions, quantities, id × version)."""
     line = ActivityLine
     rows = session.execute(
         select(
@@ -158,14 +161,19 @@ def _remember(key: tuple[Any, ...], value: Computed) -> None:
 
 
 def compute_many(
-    session: Session, periods: Sequence[tuple[int, int]], scale: UncertaintyScale | None = None
+    session: Session,
+    periods: Sequence[tuple[int, int]],
+    scale: UncertaintyScale | None = None,
+    signatures: dict[int, tuple[Any, ...]] | None = None,
 ) -> dict[int, Computed]:
     """Results of many ``(period_id, library_version_id)`` at once, with the postes that have
     lines. Cached ones are reused; the others are read in one query and coded once per library.
     A period with a line the engine refuses gets ``None``; the others still get their result.
+    ``signatures`` (from :func:`line_signatures`) saves the query when the caller has them.
     """
     scale = scale or _scale
-    signatures = _signatures(session, [pid for pid, _ in periods])
+    if signatures is None:
+        signatures = line_signatures(session, [pid for pid, _ in periods])
     out: dict[int, Computed] = {}
     missing: dict[int, list[int]] = {}
     keys: dict[int, tuple[Any, ...]] = {}
