@@ -14,6 +14,11 @@ from locust import HttpUser, between, task
 
 PASSWORD = "carbon-load"
 COHORT_ID = int(os.environ.get("LOAD_COHORT_ID", "1"))
+# Think time between a client's requests, in seconds (bench.load.run --think MIN MAX).
+THINK = (
+    float(os.environ.get("LOAD_THINK_MIN", "0.2")),
+    float(os.environ.get("LOAD_THINK_MAX", "0.5")),
+)
 
 
 def _login(user: HttpUser, email: str) -> str:
@@ -33,7 +38,7 @@ def _login(user: HttpUser, email: str) -> str:
 
 class Coach(HttpUser):
     weight = 1
-    wait_time = between(0.2, 0.5)
+    wait_time = between(*THINK)
 
     def on_start(self) -> None:
         self.csrf = _login(self, "coach@load.example")
@@ -49,7 +54,7 @@ class Coach(HttpUser):
 
 class Member(HttpUser):
     weight = 3
-    wait_time = between(0.2, 0.5)
+    wait_time = between(*THINK)
 
     def on_start(self) -> None:
         n = random.randrange(20)

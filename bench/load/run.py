@@ -47,10 +47,13 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--time", default="60s")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--think", type=float, nargs=2, default=(0.2, 0.5), metavar=("MIN", "MAX"),
+                        help="seconds each client waits between requests")  # fmt: skip
     args = parser.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "CARBON_DATABASE_URL": args.url, "CARBON_ENV": "test"}
+    env = {**os.environ, "CARBON_DATABASE_URL": args.url, "CARBON_ENV": "test",
+           "LOAD_THINK_MIN": str(args.think[0]), "LOAD_THINK_MAX": str(args.think[1])}  # fmt: skip
     bin_dir = Path(sys.executable).parent
     server = subprocess.Popen(
         [str(bin_dir / "uvicorn"), "--factory", "carbon.web.app:create_app", "--host",
@@ -74,7 +77,8 @@ def main() -> int:
         server.wait(timeout=30)
     stats = {r["Name"]: r for r in rows}
     floor = float(stats["trivial /health"]["95%"])
-    print(f"# {args.users} concurrent clients, {args.time}, {args.workers} workers, {args.url}")
+    print(f"# {args.users} concurrent clients thinking {args.think[0]:g}-{args.think[1]:g} s, "
+          f"{args.time}, {args.workers} workers, {args.url}")  # fmt: skip
     print(f"{'request':<20} {'count':>7} {'fail':>5} {'median ms':>10} {'p95 ms':>8}  goal  ok")
     ok_all = True
     for name in (*PAGES, "trivial /health"):
