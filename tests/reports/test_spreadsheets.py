@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from carbon.reports import exports
 from carbon.reports.spreadsheet import neutralise, plain_number, sheet_title, to_csv
-from carbon.web.i18n import use_locale
+from carbon.web.i18n import gettext, use_locale
 
 from . import sample
 
@@ -43,6 +43,12 @@ def test_sheet_titles_are_what_excel_accepts() -> None:
     assert len(sheet_title("x" * 40)) == 31
 
 
+def fr(text: str) -> str:
+    """A label as the French export writes it (the tests check structure, not wording)."""
+    with use_locale("fr"):
+        return gettext(text)
+
+
 def _rows(data: bytes, delimiter: str) -> list[list[str]]:
     assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM, for Excel"
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
@@ -51,17 +57,17 @@ def _rows(data: bytes, delimiter: str) -> list[list[str]]:
 def test_french_csv_uses_semicolons_and_decimal_commas() -> None:
     rows = _rows(exports.lines_csv(sample.period_a(), "fr"), ";")
     header, elec, diesel = rows
-    assert header[0] == "Line" and len(header) == len(elec) == 24
+    assert header[0] == fr("Line") and len(header) == len(elec) == 24
     col = {name: i for i, name in enumerate(header)}
     # 10 MWh = 10,000 kWh × 0.052 = 520 kg; 1,000 L × 3.10 = 3,100 kg.
-    assert elec[col["Quantity in the factor's unit"]] == "10000"
-    assert elec[col["Factor, kg CO₂e per unit"]] == "0,052"
-    assert elec[col["Emissions, kg CO₂e"]] == "520"
-    assert diesel[col["Emissions, kg CO₂e"]] == "3100"
-    assert elec[col["Poste label"]] == "Consommation d'électricité"
+    assert elec[col[fr("Quantity in the factor's unit")]] == "10000"
+    assert elec[col[fr("Factor, kg CO₂e per unit")]] == "0,052"
+    assert elec[col[fr("Emissions, kg CO₂e")]] == "520"
+    assert diesel[col[fr("Emissions, kg CO₂e")]] == "3100"
+    assert elec[col[fr("Poste label")]] == "Consommation d'électricité"
     # sqrt(10² + 5²) = 11.18 %.
-    assert elec[col["Uncertainty, %"]].startswith("11,18")
-    assert diesel[col["Factor identifier"]] == sample.DIESEL
+    assert elec[col[fr("Uncertainty, %")]].startswith("11,18")
+    assert diesel[col[fr("Factor identifier")]] == sample.DIESEL
 
 
 def test_english_csv_uses_commas_and_points() -> None:
@@ -79,10 +85,10 @@ def test_csv_neutralises_user_text_but_not_numbers() -> None:
     rows = _rows(exports.lines_csv(sample.period_a(lines=(evil_line,)), "fr"), ";")
     col = {name: i for i, name in enumerate(rows[0])}
     row = rows[1]
-    assert row[col["Comment"]] == "'=cmd|' /C calc'!A0"
-    assert row[col["Activity"]] == "'@SUM(1+1)"
-    assert row[col["Site"]] == "'-Vars" and row[col["Evidence"]] == "'+facture"
-    assert row[col["Emissions, kg CO₂e"]] == "-5"  # a number stays a number
+    assert row[col[fr("Comment")]] == "'=cmd|' /C calc'!A0"
+    assert row[col[fr("Activity")]] == "'@SUM(1+1)"
+    assert row[col[fr("Site")]] == "'-Vars" and row[col[fr("Evidence")]] == "'+facture"
+    assert row[col[fr("Emissions, kg CO₂e")]] == "-5"  # a number stays a number
 
 
 def _sheet(data: bytes, title: str) -> Worksheet:
@@ -93,16 +99,16 @@ def _sheet(data: bytes, title: str) -> Worksheet:
 
 def test_xlsx_lines_results_and_factors() -> None:
     data = exports.period_xlsx(sample.period_a(), "fr")
-    assert load_workbook(io.BytesIO(data)).sheetnames == ["Lines", "Results", "Factors"]
-    lines = list(_sheet(data, "Lines").values)
+    assert load_workbook(io.BytesIO(data)).sheetnames == [fr("Lines"), fr("Results"), fr("Factors")]
+    lines = list(_sheet(data, fr("Lines")).values)
     col = {name: i for i, name in enumerate(lines[0])}
-    assert [r[col["Emissions, kg CO₂e"]] for r in lines[1:]] == [520.0, 3100.0]
-    results = list(_sheet(data, "Results").values)
+    assert [r[col[fr("Emissions, kg CO₂e")]] for r in lines[1:]] == [520.0, 3100.0]
+    results = list(_sheet(data, fr("Results")).values)
     by_label = {r[2]: r for r in results if r and r[2]}
     assert by_label["Consommation d'électricité"][4] == pytest.approx(520.0)
-    assert by_label["Total"][4] == pytest.approx(3620.0)
-    assert by_label["Uncertainty, kg CO₂e"][4] == pytest.approx(226.78, abs=0.01)
-    factors = list(_sheet(data, "Factors").values)
+    assert by_label[fr("Total")][4] == pytest.approx(3620.0)
+    assert by_label[fr("Uncertainty, kg CO₂e")][4] == pytest.approx(226.78, abs=0.01)
+    factors = list(_sheet(data, fr("Factors")).values)
     assert {r[0] for r in factors[1:]} == {sample.ELEC, sample.DIESEL}
 
 
@@ -116,18 +122,18 @@ def test_xlsx_neutralises_formulas_on_read_back() -> None:
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
-    results = list(_sheet(data, "Results").values)
+    results = list(_sheet(data, fr("Results")).values)
     assert results[0][0] == '\'=HYPERLINK("http://evil","x")'
-    lines = list(_sheet(data, "Lines").values)
+    lines = list(_sheet(data, fr("Lines")).values)
     col = {name: i for i, name in enumerate(lines[0])}
-    assert lines[1][col["Comment"]] == "'@cmd" and lines[1][col["Activity"]] == "'+1"
-    assert lines[1][col["Evidence"]] == "bell"  # a control character would break the file
+    assert lines[1][col[fr("Comment")]] == "'@cmd" and lines[1][col[fr("Activity")]] == "'+1"
+    assert lines[1][col[fr("Evidence")]] == "bell"  # a control character would break the file
 
 
 def test_beges_xlsx_has_22_postes_in_tonnes() -> None:
     data = exports.beges_xlsx(sample.period_a(), "fr")
     rows = [r for r in _sheet(data, "BEGES").values if any(v is not None for v in r)]
-    header_at = next(i for i, r in enumerate(rows) if r[0] == "Category")
+    header_at = next(i for i, r in enumerate(rows) if r[0] == fr("Category"))
     table = rows[header_at + 1 :]
     postes = {r[1]: r for r in table if r[1]}
     assert len(postes) == 22
@@ -135,9 +141,13 @@ def test_beges_xlsx_has_22_postes_in_tonnes() -> None:
     assert postes["1.2"][3] == pytest.approx(3.1)  # 3,100 kg
     assert postes["1.2"][5] == pytest.approx(0.2192, abs=1e-4)  # 3,100 × 7.07 %
     total = table[-1]
-    assert total[2] == "Total" and total[3] == pytest.approx(3.62)
-    assert "(reported apart, not in the total)" in postes["1.5"][2]
-    assert any("not emissions by gas" in str(r[0]) for r in rows[:header_at])
+    assert total[2] == fr("Total") and total[3] == pytest.approx(3.62)
+    assert fr("reported apart, not in the total") in postes["1.5"][2]
+    note = fr(
+        "The factor library gives totals in CO₂e, not emissions by gas: no column by "
+        "gas (CO₂, CH₄, N₂O, other gases) is given."
+    )
+    assert any(note == str(r[0]) for r in rows[:header_at])
 
 
 def test_cohort_xlsx() -> None:

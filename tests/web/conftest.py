@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -93,9 +94,17 @@ def app(db_session: Session, test_settings: Settings) -> FastAPI:
 
 
 class Client(TestClient):
-    """A test client that remembers its CSRF token and signs in."""
+    """A test client that remembers its CSRF token and signs in.
+
+    It asks for English, like the personas' own setting: pages seen before signing in (login,
+    invitations) then read in English too, whatever the default language.
+    """
 
     csrf: str = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.headers["Accept-Language"] = "en"
 
     def refresh_csrf(self, path: str = "/login") -> str:
         html = self.get(path).text

@@ -114,9 +114,10 @@ def test_csv_dialect_follows_the_locale(as_user: Any, world: World, db_session: 
     db_session.flush()
     fr = as_user("alice").get(f"/periods/{world.period_a.id}/export.csv").content
     rows = list(csv.reader(io.StringIO(fr.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Ligne", "Site", "Poste"]  # French headers
     col = {name: i for i, name in enumerate(rows[0])}
-    assert [r[col["Emissions, kg CO₂e"]] for r in rows[1:]] == ["520", "3100"]
-    assert rows[1][col["Factor, kg CO₂e per unit"]] == "0,052"
+    assert [r[col["Émissions, kg CO₂e"]] for r in rows[1:]] == ["520", "3100"]
+    assert rows[1][col["Facteur, kg CO₂e par unité"]] == "0,052"
 
 
 def test_exports_neutralise_what_users_typed(

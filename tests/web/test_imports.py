@@ -147,7 +147,7 @@ def test_good_french_file_preview_then_confirm(
 ) -> None:
     c = in_french(as_user("alice"))
     page = soup(c.get(f"/periods/{world.period_a.id}/import"))
-    assert "5 MB" in page.select_one("#import-file-hint").get_text()  # Settings' default
+    assert "5 Mo" in page.select_one("#import-file-hint").get_text()  # Settings' default, in French
     r = upload(c, world.period_a.id, GOOD_FR)
     assert r.status_code == 200, r.text
     page = soup(r)
@@ -157,9 +157,9 @@ def test_good_french_file_preview_then_confirm(
     # 10 000 kWh × 0,052 kg/kWh (French grid, the company's country) = 520,0 kg.
     assert cells == [
         ["2", "Gazole des dameuses (GNR)", "1.2", f"1{NNBSP}234,5", "litre", "Vars",
-         "measured (invoice, meter)", f"3{NNBSP}827,0{NBSP}kg CO₂e"],
+         "mesurée (facture, compteur)", f"3{NNBSP}827,0{NBSP}kg CO₂e"],
         ["3", "Électricité des bâtiments (bureaux, ateliers, hôtels)", "2.1",
-         f"10{NNBSP}000", "kWh", "—", "measured (invoice, meter)", f"520,0{NBSP}kg CO₂e"],
+         f"10{NNBSP}000", "kWh", "—", "mesurée (facture, compteur)", f"520,0{NBSP}kg CO₂e"],
     ]  # fmt: skip
     # 3 826,95 + 520 = 4 346,95 kg, shown 4 347,0 kg and 4,35 t.
     assert page.select_one("#import-total").get_text(strip=True) == f"4{NNBSP}347,0{NBSP}kg CO₂e"
@@ -176,7 +176,7 @@ def test_good_french_file_preview_then_confirm(
     )
     assert r.status_code == 303
     assert r.headers["location"] == f"/periods/{world.period_a.id}"
-    assert session_of(c, app)["flash"] == "2 lines imported."  # shown by the period page
+    assert session_of(c, app)["flash"] == "2 lignes importées."  # shown by the period page
     lines = db_session.scalars(
         select(ActivityLine)
         .where(ActivityLine.period_id == world.period_a.id, ActivityLine.evidence_ref.is_not(None))
