@@ -9,8 +9,10 @@ table is what a screen reader and a copy-paste get.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -59,6 +61,20 @@ def _axis_max(values: Sequence[float]) -> float:
     return top * 1.15 if top > 0 else 1.0
 
 
+def _value_axis(axis: Any, values: Sequence[float]) -> None:
+    """Tick labels with as many decimals as the scale needs; whole steps for counts.
+
+    With no decimals, an axis up to 1.15 would read "0 0 1 1 1".
+    """
+    top = _axis_max(values)
+    if values and all(float(v).is_integer() for v in values):
+        axis.valueStep = max(1, math.ceil(top / 5))
+        digits = 0
+    else:
+        digits = 0 if top >= 5 else 1 if top >= 0.5 else 2
+    axis.labelTextFormat = lambda v: fmt_number(v, digits=digits)
+
+
 def hbar(
     labels: Sequence[str],
     values: Sequence[float],
@@ -92,7 +108,7 @@ def hbar(
     c.valueAxis.valueMax = _axis_max(values)
     c.valueAxis.labels.fontName = REGULAR
     c.valueAxis.labels.fontSize = FONT_SIZE
-    c.valueAxis.labelTextFormat = lambda v: fmt_number(v, digits=0)
+    _value_axis(c.valueAxis, values)
     c.valueAxis.visibleGrid = True
     c.valueAxis.gridStrokeColor = GRID
     c.valueAxis.strokeColor = MUTED
@@ -145,7 +161,7 @@ def year_lines(
     p.xValueAxis.labelTextFormat = "%d"
     p.yValueAxis.valueMin = 0
     p.yValueAxis.valueMax = _axis_max(values)
-    p.yValueAxis.labelTextFormat = lambda v: fmt_number(v, digits=0)
+    _value_axis(p.yValueAxis, values)
     p.yValueAxis.visibleGrid = True
     p.yValueAxis.gridStrokeColor = GRID
     for axis in (p.xValueAxis, p.yValueAxis):
@@ -192,7 +208,7 @@ def vbar(
     c.valueAxis.valueMax = _axis_max(values)
     c.valueAxis.labels.fontName = REGULAR
     c.valueAxis.labels.fontSize = FONT_SIZE
-    c.valueAxis.labelTextFormat = lambda v: fmt_number(v, digits=0)
+    _value_axis(c.valueAxis, values)
     c.valueAxis.visibleGrid = True
     c.valueAxis.gridStrokeColor = GRID
     c.valueAxis.strokeColor = MUTED
