@@ -143,18 +143,17 @@ def _companies(r: CohortReport) -> list[Flowable]:
         ]
         for c in r.companies
     ]
-    # Widths hold the longest header word in French and Italian ("référence", "Variazione").
     cols = [
-        Col(_("Company"), 78),
-        Col(_("Sector"), 52),
-        Col(_("Base year"), 44, True),
+        Col(_("Company"), 85),
+        Col(_("Sector"), 58),
+        Col(_("Base year"), 34, True),
         Col(_("t CO₂e"), 46, True),
-        Col(_("Latest year"), 44, True),
+        Col(_("Latest year"), 36, True),
         Col(_("t CO₂e"), 46, True),
-        Col(_("Change"), 48, True),
+        Col(_("Change"), 42, True),
         Col(_("t CO₂e per FTE"), 40, True),
-        Col(_("Stage"), 50),
-        Col(_("Actions / quantified"), 44, True),
+        Col(_("Stage"), 52),
+        Col(_("Actions / quantified"), 54, True),
     ]
     return [Heading(_("Companies")), table(cols, rows)]
 
