@@ -62,11 +62,18 @@ def _axis_max(values: Sequence[float]) -> float:
 
 
 def _value_axis(axis: Any, values: Sequence[float]) -> None:
-    """Tick labels with as many decimals as the scale needs; whole steps for counts.
+    """The value axis every chart shares: scale, grid, font, and tick labels with as many
+    decimals as the scale needs (whole steps for counts).
 
     With no decimals, an axis up to 1.15 would read "0 0 1 1 1".
     """
     top = _axis_max(values)
+    axis.valueMax = top
+    axis.visibleGrid = True
+    axis.gridStrokeColor = GRID
+    axis.labels.fontName = REGULAR
+    axis.labels.fontSize = FONT_SIZE
+    axis.strokeColor = MUTED
     if values and all(float(v).is_integer() for v in values):
         axis.valueStep = max(1, math.ceil(top / 5))
         digits = 0
@@ -105,13 +112,7 @@ def hbar(
     c.categoryAxis.labels.dx = -3
     c.categoryAxis.strokeColor = MUTED
     c.valueAxis.valueMin = min(0.0, *values) if values else 0.0
-    c.valueAxis.valueMax = _axis_max(values)
-    c.valueAxis.labels.fontName = REGULAR
-    c.valueAxis.labels.fontSize = FONT_SIZE
     _value_axis(c.valueAxis, values)
-    c.valueAxis.visibleGrid = True
-    c.valueAxis.gridStrokeColor = GRID
-    c.valueAxis.strokeColor = MUTED
     c.bars.strokeColor = None
     c.bars[0].fillColor = BLUE
     for i, color in enumerate(reversed(list(colors or []))):
@@ -160,10 +161,7 @@ def year_lines(
     p.xValueAxis.valueSteps = list(range(lo, hi + 1, step))
     p.xValueAxis.labelTextFormat = "%d"
     p.yValueAxis.valueMin = 0
-    p.yValueAxis.valueMax = _axis_max(values)
     _value_axis(p.yValueAxis, values)
-    p.yValueAxis.visibleGrid = True
-    p.yValueAxis.gridStrokeColor = GRID
     for axis in (p.xValueAxis, p.yValueAxis):
         axis.labels.fontName = REGULAR
         axis.labels.fontSize = FONT_SIZE
@@ -205,13 +203,7 @@ def vbar(
     c.categoryAxis.labels.boxAnchor = "n"
     c.categoryAxis.strokeColor = MUTED
     c.valueAxis.valueMin = 0
-    c.valueAxis.valueMax = _axis_max(values)
-    c.valueAxis.labels.fontName = REGULAR
-    c.valueAxis.labels.fontSize = FONT_SIZE
     _value_axis(c.valueAxis, values)
-    c.valueAxis.visibleGrid = True
-    c.valueAxis.gridStrokeColor = GRID
-    c.valueAxis.strokeColor = MUTED
     c.bars.strokeColor = None
     c.bars[0].fillColor = color
     c.barLabelFormat = lambda v: fmt_number(v, digits=digits)
