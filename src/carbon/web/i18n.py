@@ -258,6 +258,14 @@ def fmt_number(value: Number | None, locale: str | None = None, digits: int = 1)
     return _apply(babel_locale.decimal_formats[None], rounded, babel_locale, digits)
 
 
+def fmt_plain(value: float, digits: int | None = None) -> str:
+    """A number as people type it in their locale, with no grouping: the value of an edit
+    form's field (``1234,5`` in French and Italian, ``1234.5`` in English)."""
+    exact = Decimal(repr(value)) if digits is None else round(Decimal(repr(value)), digits)
+    text = format(exact.normalize(), "f")
+    return text.replace(".", ",") if get_locale() in ("fr", "it") else text
+
+
 def _with_unit(value: Number | None, unit: str, locale: str | None, digits: int) -> str:
     number = fmt_number(value, locale, digits)
     # A no-break space keeps the unit on the line of its number.

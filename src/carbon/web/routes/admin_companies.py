@@ -19,10 +19,9 @@ from carbon.db.models import Cohort, Company, Enrolment, Sector
 from carbon.identifiers import InvalidIdentifier, normalise_legal_id
 from carbon.plan.forms import parse_number
 from carbon.web.deps import Id, SessionDep
-from carbon.web.i18n import N_
+from carbon.web.i18n import N_, fmt_plain
 from carbon.web.i18n import gettext as _
 from carbon.web.routes.admin import AdminDep, audited, get_or_404, read_form
-from carbon.web.routes.plan import plain_number
 from carbon.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -78,7 +77,7 @@ def _form_of(company: Company) -> dict[str, str]:
     for key in FIELDS:
         value = getattr(company, key)
         form[key] = (
-            "" if value is None else plain_number(value) if isinstance(value, float) else str(value)
+            "" if value is None else fmt_plain(value) if isinstance(value, float) else str(value)
         )
     return form
 

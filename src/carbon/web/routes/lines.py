@@ -7,7 +7,6 @@ each message next to its field (422), and nothing is stored.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 
 import pandas as pd
@@ -20,19 +19,13 @@ from carbon.factors.bundled import Activity, find_activity, search_activities
 from carbon.imports.tabular import parse_decimal
 from carbon.web.access import can_edit_period
 from carbon.web.deps import Id, PrincipalDep, SessionDep
-from carbon.web.i18n import get_locale
+from carbon.web.i18n import fmt_plain, get_locale
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import line_or_404, period_or_404
 from carbon.web.routes.workspace import period_context
 from carbon.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _plain_number(value: float) -> str:
-    """A stored number as people type it (no grouping, locale decimal mark) for edit forms."""
-    text = format(Decimal(repr(value)).normalize(), "f")
-    return text.replace(".", ",") if get_locale() in ("fr", "it") else text
 
 
 def _read_only() -> HTTPException:
@@ -115,7 +108,7 @@ def edit_line_form(
         "line_id": str(line.id),
         "version_id": str(line.version_id),
         "activity_id": line.activity_id or "",
-        "quantity": _plain_number(line.quantity),
+        "quantity": fmt_plain(line.quantity),
         "unit": line.unit,
         "data_quality": line.data_quality,
         "site_id": str(line.site_id or ""),

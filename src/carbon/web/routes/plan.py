@@ -8,7 +8,6 @@ is turned into a proposal from the company's latest footprint, arithmetic shown.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -32,7 +31,7 @@ from carbon.plan.services import (
 from carbon.plan.trajectory import chart_values
 from carbon.web.access import Principal, can_coach_company, can_enter_data
 from carbon.web.deps import Id, PrincipalDep, SessionDep
-from carbon.web.i18n import get_locale
+from carbon.web.i18n import fmt_plain, get_locale
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import company_or_404, not_found
 from carbon.web.templating import is_htmx, render
@@ -214,17 +213,10 @@ def new_action_form(
         form.update(title=picked.title(locale), description=picked.description(locale),
                     postes=",".join(picked.postes))  # fmt: skip
         if proposal.saving is not None:
-            form["expected_avoided_tco2e_per_year"] = plain_number(
+            form["expected_avoided_tco2e_per_year"] = fmt_plain(
                 proposal.saving.expected_kg / 1000, 2
             )
     return render(request, "plan.html", ctx, blocks=["action_form"])
-
-
-def plain_number(value: float, digits: int | None = None) -> str:
-    """A number as people type it in their locale (no grouping), for edit forms."""
-    exact = Decimal(repr(value)) if digits is None else round(Decimal(repr(value)), digits)
-    text = format(exact.normalize(), "f")
-    return text.replace(".", ",") if get_locale() in ("fr", "it") else text
 
 
 @router.post("/companies/{company_id}/plan/actions")
@@ -252,7 +244,7 @@ def edit_action_form(
     for key in ACTION_FIELDS:
         value = getattr(action, key)
         if isinstance(value, float):
-            value = plain_number(value)
+            value = fmt_plain(value)
         form[key] = "" if value is None else str(value)
     ctx = plan_context(session, company, action_form=form)
     return render(request, "plan.html", ctx, blocks=["action_form"])
