@@ -15,23 +15,19 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from carbon.accounting.engine import (
-    ComputationError,
-    EncodedLines,
-    compute,
-    compute_encoded,
-    encode_lines,
-)
 from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.results import ComputationResult
-from carbon.accounting.uncertainty import UncertaintyScale
-from carbon.db.compute import LINE_COLUMNS, compute_period, library_for
+from carbon.db.compute import (
+    LINE_COLUMNS,
+    compute_many,
+    compute_period,
+    library_for,
+    select_frame,
+)
 from carbon.db.models import Action, ActivityLine, Company, ReportingPeriod
 from carbon.factors.bundled import find_activity
 from carbon.reports.model import (
@@ -62,23 +58,8 @@ def named(obj: Any, locale: str) -> str:
 
 def _lines(session: Session, period_ids: Sequence[int]) -> pd.DataFrame:
     cols = [getattr(ActivityLine, c) for c in _COLUMNS]
-    rows = session.execute(
-        select(*cols).where(ActivityLine.period_id.in_(period_ids)).order_by(ActivityLine.id)
-    ).all()
-    return pd.DataFrame(rows, columns=list(_COLUMNS)).set_index("id", drop=False)
-
-
-def _one_by_one(
-    frame: pd.DataFrame, periods: Sequence[ReportingPeriod], lib: FactorLibrary
-) -> dict[int, ComputationResult | None]:
-    out: dict[int, ComputationResult | None] = {}
-    for p in periods:
-        lines = frame[frame["period_id"] == p.id]
-        try:
-            out[p.id] = compute(lines, lib, line_numbers=lines["id"].to_numpy())
-        except ComputationError:
-            out[p.id] = None
-    return out
+    stmt = select(*cols).where(ActivityLine.period_id.in_(period_ids)).order_by(ActivityLine.id)
+    return select_frame(session, stmt, _COLUMNS).set_index("id", drop=False)
 
 
 def compute_periods(
@@ -86,44 +67,13 @@ def compute_periods(
 ) -> tuple[dict[int, ComputationResult | None], pd.DataFrame]:
     """Each period's result (None where its data cannot be computed) and all their lines.
 
-    The lines of all the periods pinned to one library are checked and coded in one go, then
-    each period's share goes through the numeric core alone: coding is the costly part, and
-    600 small codings cost far more than one large. If any line is bad, that library's periods
-    are computed one by one, so that only the bad period goes without a result.
+    Results come from :func:`carbon.db.compute.compute_many` (cached, coded once per library,
+    the deployment's uncertainty scale); the lines are read for the report's line tables.
     """
     periods = list(periods)
-    frame = _lines(session, [p.id for p in periods])
-    by_library: dict[int, list[ReportingPeriod]] = defaultdict(list)
-    for p in periods:
-        by_library[p.library_version_id].append(p)
-    scale = UncertaintyScale()
-    results: dict[int, ComputationResult | None] = {}
-    for version_id, its_periods in by_library.items():
-        lib = library_for(session, version_id)
-        lines = frame[frame["period_id"].isin([p.id for p in its_periods])]
-        try:
-            encoded = encode_lines(lines, lib, scale, line_numbers=lines["id"].to_numpy())
-        except ComputationError:
-            results.update(_one_by_one(lines, its_periods, lib))
-            continue
-        positions = lines.reset_index(drop=True).groupby("period_id").indices
-        for p in its_periods:
-            rows = np.asarray(positions.get(p.id, []), dtype=np.intp)
-            results[p.id] = compute_encoded(_take(encoded, rows), lib, scale.unknown_factor_pct)
-    return results, frame
-
-
-def _take(enc: EncodedLines, rows: npt.NDArray[np.intp]) -> EncodedLines:
-    supplier = enc.supplier_factor[rows]
-    return EncodedLines(
-        line_no=enc.line_no[rows],
-        poste_idx=enc.poste_idx[rows],
-        factor_pos=enc.factor_pos[rows],
-        quantity=enc.quantity[rows],
-        u_activity=enc.u_activity[rows],
-        supplier_factor=supplier,
-        has_supplier_factor=bool(np.isfinite(supplier).any()),
-    )
+    computed = compute_many(session, [(p.id, p.library_version_id) for p in periods])
+    results = {pid: result for pid, (result, _postes) in computed.items()}
+    return results, _lines(session, [p.id for p in periods])
 
 
 def company_info(company: Company) -> CompanyInfo:
