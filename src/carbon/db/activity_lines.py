@@ -18,9 +18,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from carbon.accounting.engine import ComputationError, encode_lines
 from carbon.accounting.postes import normalise_poste
-from carbon.accounting.uncertainty import UncertaintyScale
 from carbon.db import audit
-from carbon.db.compute import library_for
+from carbon.db.compute import library_for, uncertainty_scale
 from carbon.db.models import ActivityLine, ReportingPeriod, Site
 
 EDITABLE_FIELDS = (
@@ -61,7 +60,7 @@ def check_line(
     except ValueError as exc:
         errors["poste"] = str(exc)
     try:
-        clean["data_quality"] = UncertaintyScale().normalise_quality(clean.get("data_quality"))
+        clean["data_quality"] = uncertainty_scale().normalise_quality(clean.get("data_quality"))
     except ValueError as exc:
         errors["data_quality"] = str(exc)
     site_id = clean.get("site_id")
@@ -75,7 +74,9 @@ def check_line(
     if "poste" not in errors and "data_quality" not in errors:
         frame = pd.DataFrame([{k: clean.get(k) for k in EDITABLE_FIELDS}])
         try:
-            encode_lines(frame, library_for(session, period.library_version_id))
+            encode_lines(
+                frame, library_for(session, period.library_version_id), uncertainty_scale()
+            )
         except ComputationError as exc:
             for e in exc.errors:
                 errors.setdefault(e.column, e.message)

@@ -37,7 +37,7 @@ from starlette.datastructures import UploadFile
 
 from carbon.config import DATA_DIR
 from carbon.db.activity_lines import add_lines
-from carbon.db.compute import library_for
+from carbon.db.compute import library_for, uncertainty_scale
 from carbon.db.models import ReportingPeriod
 from carbon.imports.spreadsheet import (
     ImportIssue,
@@ -253,6 +253,7 @@ def _analyse(session: Session, period: ReportingPeriod, name: str, data: bytes, 
         frame, library_for(session, period.library_version_id),
         {s.name: s.id for s in sites} or None, locale,
         site_countries={s.id: s.country for s in sites}, company_country=period.company.country,
+        scale=uncertainty_scale(),
     )  # fmt: skip
 
 
