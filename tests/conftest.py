@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from carbon.config import Settings
 from carbon.db import migrate
-from carbon.db.session import make_engine
+from carbon.db.session import make_engine, make_sessionmaker
 
 BACKENDS = ("sqlite", "postgresql")
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -210,3 +210,17 @@ def browser(chromium_path: Path) -> Iterator[Any]:
         chromium = p.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def demo_database(folder: Path) -> Settings:
+    """A migrated SQLite database in ``folder`` holding the demo world; its settings."""
+    from carbon.demo.load import load_demo
+
+    settings = Settings(env="test", database_url=f"sqlite:///{folder / 'carbon.db'}")
+    migrate.upgrade(settings)
+    engine = make_engine(settings)
+    with make_sessionmaker(engine)() as session:
+        load_demo(session, settings)
+        session.commit()
+    engine.dispose()
+    return settings

@@ -30,11 +30,10 @@ from typing import Any
 
 import pytest
 
-from carbon.config import PROJECT_ROOT, Settings
-from carbon.db import migrate
-from carbon.db.session import make_engine, make_sessionmaker
-from carbon.demo.load import DEMO_PASSWORD, load_demo
+from carbon.config import PROJECT_ROOT
+from carbon.demo.load import DEMO_PASSWORD
 from carbon.web.app import create_app
+from tests.conftest import demo_database
 
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 COMPANY_USER = "company@example.org"
@@ -60,13 +59,7 @@ def live_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -
     import uvicorn
 
     folder = tmp_path_factory.mktemp("browser")
-    settings = Settings(env="test", database_url=f"sqlite:///{folder / 'carbon.db'}")
-    migrate.upgrade(settings)
-    engine = make_engine(settings)
-    with make_sessionmaker(engine)() as session:
-        load_demo(session, settings)
-        session.commit()
-    engine.dispose()
+    settings = demo_database(folder)
 
     app = create_app(settings)
     app.state.import_dir = folder / "imports"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,23 +15,14 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
-from carbon.config import Settings
-from carbon.db import migrate
-from carbon.db.session import make_engine, make_sessionmaker
-from carbon.demo.load import DEMO_PASSWORD, load_demo
+from carbon.demo.load import DEMO_PASSWORD
 from carbon.web.app import create_app
+from tests.conftest import demo_database
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, Any]]]:
-    folder: Path = tmp_path_factory.mktemp("fuzz")
-    settings = Settings(env="test", database_url=f"sqlite:///{folder / 'carbon.db'}")
-    migrate.upgrade(settings)
-    engine = make_engine(settings)
-    with make_sessionmaker(engine)() as session:
-        load_demo(session, settings)
-        session.commit()
-    engine.dispose()
+    settings = demo_database(tmp_path_factory.mktemp("fuzz"))
     app = create_app(settings)
     with TestClient(app) as client:
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
