@@ -27,6 +27,7 @@ from carbon.coaching.dashboard import build_dashboard
 from carbon.config import Settings
 from carbon.db import compute, migrate
 from carbon.db.factor_store import save_library
+from carbon.db.line_stats import recount
 from carbon.db.models import (
     Action,
     ActivityLine,
@@ -94,6 +95,7 @@ def populate(session: Session, rng: random.Random) -> int:
                 "version_id": 1,
             })  # fmt: skip
     session.execute(insert(ActivityLine), lines)
+    recount(session)  # Core inserts skip the flush hook that keeps the line counts
     statuses = ("identified", "planned", "in_progress", "done", "abandoned")
     session.execute(insert(Action), [
         {"company_id": c, "title": f"Action {k}", "status": rng.choice(statuses),

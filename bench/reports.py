@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bench.timing import measure
 from carbon.db import migrate
 from carbon.db.factor_store import save_library
+from carbon.db.line_stats import recount
 from carbon.db.models import (
     Action,
     ActivityLine,
@@ -70,6 +71,7 @@ def fill(session: Session, rng: np.random.Generator) -> Cohort:
                  "version_id": 1}
                 for a in (catalogue[int(i)] for i in picks)
             ])  # fmt: skip
+            recount(session, [period.id])  # Core inserts skip the flush hook
             if year == YEARS[0]:
                 session.add(Target(company=company, base_period=period, target_year=2030,
                                    reduction_pct=42.0))  # fmt: skip

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from carbon.config import Settings
 from carbon.db.factor_store import save_library
+from carbon.db.line_stats import recount
 from carbon.db.migrate import upgrade
 from carbon.db.models import (
     ActivityLine,
@@ -122,6 +123,7 @@ def generate(url: str, companies: int, years: int, lines: int, seed: int = 1) ->
         if batch:
             s.execute(insert(ActivityLine), batch)
             total += len(batch)
+        recount(s)  # Core inserts skip the flush hook that keeps each period's line count
     engine.dispose()
     return {"companies": companies, "periods": len(periods), "lines": total}
 

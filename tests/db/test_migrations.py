@@ -6,16 +6,19 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import CheckConstraint, Engine, inspect
+from sqlalchemy import CheckConstraint, Engine, inspect, select
+from sqlalchemy.orm import Session
 
 from carbon.config import PROJECT_ROOT, Settings
 from carbon.db import migrate
-from carbon.db.models import Base
+from carbon.db.models import Base, ReportingPeriod
 from carbon.db.session import make_engine
+from tests import factories as f
 
 
 def _head() -> str | None:
@@ -85,3 +88,46 @@ def test_the_alembic_command_line_takes_a_url(tmp_path: Path) -> None:
         capture_output=True,
     )
     assert migrate.current(url) == _head()
+
+
+def test_0002_fills_the_line_counts_of_existing_periods(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url)
+    engine = make_engine(Settings(database_url=empty_database_url))
+    try:
+        with Session(engine) as session:
+            period = f.make_period(session)
+            empty = f.make_period(session, company=period.company, year=2025)
+            for _ in range(3):
+                f.make_line(session, period)
+            session.commit()
+            ids = (period.id, empty.id)
+        migrate.downgrade(empty_database_url, "0001")  # a database from before the columns
+        migrate.upgrade(empty_database_url)
+        with Session(engine) as session:
+            p = ReportingPeriod
+            found = session.execute(select(p.id, p.line_count).where(p.id.in_(ids))).all()
+            rows = {r[0]: r[1] for r in found}
+            changed = session.scalar(select(p.lines_changed_at).where(p.id == ids[0]))
+        assert rows == {ids[0]: 3, ids[1]: 0}
+        assert changed is not None
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_migrations_run_without_foreign_key_cascades(tmp_path: Path) -> None:
+    # Altering a SQLite table copies and drops it; with foreign keys on, the drop would delete
+    # every child row by cascade. The migration runs with them off, and they are back on after.
+    url = f"sqlite:///{tmp_path / 'fk.db'}"
+    seen: list[int] = []
+
+    def probe(config: Any) -> None:
+        seen.append(config.attributes["connection"].exec_driver_sql("PRAGMA foreign_keys").scalar())
+
+    migrate._run(url, probe)
+    assert seen == [0]
+    engine = make_engine(Settings(database_url=url))
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()

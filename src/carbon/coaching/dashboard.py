@@ -2,8 +2,8 @@
 
 One row per enrolled company: its stage on the path, which BEGES categories it has filled, when
 it last did anything, its flags, its latest footprint against the base year, and its target.
-Built from :func:`carbon.coaching.footprints.load_cohort` plus three grouped queries (activity
-dates, action counts, targets): the number of queries does not grow with the cohort.
+Built from :func:`carbon.coaching.footprints.load_cohort` plus three queries (latest audit
+entries, action counts, targets): the number of queries does not grow with the cohort.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from carbon.accounting.progress import Change, change, intensity, on_track, targ
 from carbon.coaching.footprints import CohortFootprints, CompanyInfo, Period, load_cohort
 from carbon.coaching.outliers import Outlier, outlier_postes
 from carbon.coaching.path import DONE_STATUSES, Completeness, Stage, completeness, derive_stage
-from carbon.db.models import Action, ActivityLine, AuditLog, Enrolment, ReportingPeriod, Target
+from carbon.db.models import Action, AuditLog, Enrolment, Target
 
 STUCK_AFTER = timedelta(days=30)
 INTENSITY_UNITS = ("fte", "revenue_keur", "sector_activity")
@@ -114,7 +114,7 @@ def build_dashboard(session: Session, cohort_id: int, now: datetime | None = Non
     in_cohort = select(Enrolment.company_id).where(Enrolment.cohort_id == cohort_id)
     targets = _targets(session, in_cohort)
     data = load_cohort(session, cohort_id, [t.base_period_id for t in targets.values()])
-    activity = _last_activity(session, in_cohort)
+    activity = _last_activity(session, in_cohort, data)
     actions = _actions(session, in_cohort)
     outliers = outlier_postes(_poste_intensities(data))
     by_id = {p.id: p for ps in data.periods.values() for p in ps}
@@ -208,22 +208,26 @@ def _poste_intensities(data: CohortFootprints) -> dict[int, dict[str, float]]:
     return out
 
 
-def _last_activity(session: Session, in_cohort: Select[Any]) -> dict[int, datetime]:
-    """Latest audit entry or line change per company (two grouped queries)."""
+def _last_activity(
+    session: Session, in_cohort: Select[Any], data: CohortFootprints
+) -> dict[int, datetime]:
+    """Latest audit entry or line change per company.
+
+    The audit log is read through its (company_id, at) index, one look-up per company; the line
+    changes come with the periods (``ReportingPeriod.lines_changed_at``): the lines themselves
+    are not read.
+    """
+    latest_audit = (
+        select(func.max(AuditLog.at))
+        .where(AuditLog.company_id == Enrolment.company_id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Enrolment.company_id, latest_audit).where(Enrolment.company_id.in_(in_cohort))
+    ).all()
     latest: dict[int, datetime] = {}
-    audit_rows = session.execute(
-        select(AuditLog.company_id, func.max(AuditLog.at))
-        .where(AuditLog.company_id.in_(in_cohort))
-        .group_by(AuditLog.company_id)
-    ).all()
-    changed = func.max(func.coalesce(ActivityLine.updated_at, ActivityLine.created_at))
-    line_rows = session.execute(
-        select(ReportingPeriod.company_id, changed)
-        .join(ActivityLine, ActivityLine.period_id == ReportingPeriod.id)
-        .where(ReportingPeriod.company_id.in_(in_cohort))
-        .group_by(ReportingPeriod.company_id)
-    ).all()
-    for cid, at in [*audit_rows, *line_rows]:
+    line_changes = [(p.company_id, p.lines_changed_at) for ps in data.periods.values() for p in ps]
+    for cid, at in [*rows, *line_changes]:
         if cid is not None and at is not None and (cid not in latest or at > latest[cid]):
             latest[cid] = at
     return latest

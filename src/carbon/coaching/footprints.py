@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.results import ComputationResult
 from carbon.coaching.path import PeriodState, reference_period
-from carbon.db.compute import compute_many, line_signatures
+from carbon.db.compute import compute_many
 from carbon.db.models import Company, Enrolment, ReportingPeriod
 
 
@@ -48,6 +47,8 @@ class Period:
     revenue_keur: float | None
     sector_activity: float | None
     line_count: int
+    lines_revision: int = 0
+    lines_changed_at: datetime | None = None
 
     @property
     def state(self) -> PeriodState:
@@ -71,6 +72,7 @@ class CohortFootprints:
     periods: dict[int, list[Period]]  # company id → its periods, by year
     results: dict[int, ComputationResult | None] = field(default_factory=dict)  # None: bad lines
     postes: dict[int, frozenset[str]] = field(default_factory=dict)  # postes with lines
+    _references: dict[int, Period | None] = field(default_factory=dict, repr=False)
 
     def current(self, company_id: int) -> Period | None:
         """The latest year: the one the company is working on."""
@@ -83,9 +85,13 @@ class CohortFootprints:
         return with_lines[-1] if with_lines else None
 
     def reference(self, company_id: int) -> Period | None:
-        periods = self.periods.get(company_id, [])
-        ref = reference_period(p.state for p in periods)
-        return None if ref is None else next(p for p in periods if p.year == ref.year)
+        # Asked several times per company by the cohort page: worked out once.
+        if company_id not in self._references:
+            periods = self.periods.get(company_id, [])
+            ref = reference_period(p.state for p in periods)
+            found = None if ref is None else next(p for p in periods if p.year == ref.year)
+            self._references[company_id] = found
+        return self._references[company_id]
 
     def result(self, period: Period | None) -> ComputationResult | None:
         return None if period is None else self.results.get(period.id)
@@ -96,7 +102,8 @@ def load_cohort(
 ) -> CohortFootprints:
     """Companies, periods and the footprints of each company's latest and reference periods.
 
-    ``extra_period_ids`` are computed too (the base periods of targets). Four queries in all.
+    ``extra_period_ids`` are computed too (the base periods of targets). Three queries in all,
+    and a fourth for the lines of the periods the results cache does not hold.
     """
     rows = session.execute(
         select(
@@ -112,16 +119,14 @@ def load_cohort(
     p = ReportingPeriod
     period_rows = session.execute(
         select(p.id, p.company_id, p.year, p.status, p.is_base_year, p.library_version_id,
-               p.fte, p.revenue_keur, p.sector_activity)
+               p.fte, p.revenue_keur, p.sector_activity, p.line_count, p.lines_revision,
+               p.lines_changed_at)
         .where(p.company_id.in_(in_cohort))
         .order_by(p.company_id, p.year)
     ).all()  # fmt: skip
-    # One pass over the lines gives both the counts (for the stages) and the signatures that
-    # tell the results cache what is unchanged.
-    signatures = line_signatures(session, [r[0] for r in period_rows])
     periods: dict[int, list[Period]] = {}
     for r in period_rows:
-        periods.setdefault(r[1], []).append(Period(*r, line_count=signatures[r[0]][0]))
+        periods.setdefault(r[1], []).append(Period(*r))
     data = CohortFootprints(companies, periods)
     wanted = set(extra_period_ids)
     for company_id in companies:
@@ -129,22 +134,19 @@ def load_cohort(
             if chosen is not None:
                 wanted.add(chosen.id)
     by_id = {q.id: q for qs in periods.values() for q in qs}
-    compute_periods(session, data, [by_id[i] for i in sorted(wanted) if i in by_id], signatures)
+    compute_periods(session, data, [by_id[i] for i in sorted(wanted) if i in by_id])
     return data
 
 
-def compute_periods(
-    session: Session,
-    data: CohortFootprints,
-    periods: list[Period],
-    signatures: dict[int, tuple[Any, ...]] | None = None,
-) -> None:
+def compute_periods(session: Session, data: CohortFootprints, periods: list[Period]) -> None:
     """Fill ``data.results`` and ``data.postes`` for ``periods`` (cached, batched: see
     carbon.db.compute.compute_many). A period with a line the engine refuses gets None."""
     if not periods:
         return
     computed = compute_many(
-        session, [(q.id, q.library_version_id) for q in periods], signatures=signatures
+        session,
+        [(q.id, q.library_version_id) for q in periods],
+        revisions={q.id: (q.line_count, q.lines_revision) for q in periods},
     )
     for pid, (result, postes) in computed.items():
         data.results[pid] = result

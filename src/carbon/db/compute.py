@@ -4,9 +4,10 @@ A period is always computed with the library version it is pinned to (methodolog
 new import never changes a past year silently. Loaded libraries are cached by content digest:
 the same content is the same library whatever database it came from.
 
-Results are cached per period under a signature of its lines (count, largest id, sums of
-versions and quantities) read by one aggregate query: any insert, update or delete changes it,
-so a cached result is never stale, and a cohort page recomputes only what changed.
+Results are cached per period under its ``(line_count, lines_revision)``, which
+carbon.db.line_stats bumps with every insert, change or delete of one of its lines: a cached
+result is never stale, and a cohort page recomputes only what changed, reading one row per
+period instead of aggregating its lines.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.engine import ComputationError, compute, compute_encoded, encode_lines
@@ -98,9 +99,8 @@ def compute_period(
     """
     scale = scale or _scale
     version_id = library_version_id or period.library_version_id
-    key = _key(
-        session, period.id, line_signatures(session, [period.id])[period.id], version_id, scale
-    )
+    revision = line_revisions(session, [period.id])[period.id]
+    key = _key(session, period.id, revision, version_id, scale)
     cached = _results.get(key)
     if cached is not None and cached[0] is not None:
         _results.move_to_end(key)
@@ -127,31 +127,30 @@ def clear_caches(*, libraries: bool = True) -> None:
         _libraries.clear()
 
 
-def line_signatures(session: Session, period_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
-    """Per period: (line count, largest id, sums of versions, quantities, id × version)."""
-    line = ActivityLine
+def line_revisions(session: Session, period_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Per period: ``(line_count, lines_revision)``, the results cache's key (one row each)."""
+    p = ReportingPeriod
     rows = session.execute(
-        select(
-            line.period_id, func.count(), func.max(line.id), func.sum(line.version_id),
-            func.sum(line.quantity), func.sum(line.id * line.version_id),
-        )
-        .where(line.period_id.in_(period_ids))
-        .group_by(line.period_id)
-    ).all()  # fmt: skip
-    found = {r[0]: tuple(r[1:]) for r in rows}
-    return {pid: found.get(pid, (0,)) for pid in period_ids}
+        select(p.id, p.line_count, p.lines_revision).where(p.id.in_(period_ids))
+    ).all()
+    found = {r[0]: (r[1], r[2]) for r in rows}
+    return {pid: found.get(pid, (0, 0)) for pid in period_ids}
 
 
 def _key(
-    session: Session,
+    session: Session | str,
     period_id: int,
-    signature: tuple[Any, ...],
+    revision: tuple[int, int],
     version_id: int,
     scale: UncertaintyScale,
 ) -> tuple[Any, ...]:
-    url = str(session.get_bind().engine.url)
-    return (url, period_id, signature, version_id, tuple(sorted(scale.quality_pct.items())),
+    url = session if isinstance(session, str) else _url(session)
+    return (url, period_id, revision, version_id, tuple(sorted(scale.quality_pct.items())),
             scale.default_quality, scale.unknown_factor_pct)  # fmt: skip
+
+
+def _url(session: Session) -> str:
+    return str(session.get_bind().engine.url)
 
 
 def _remember(key: tuple[Any, ...], value: Computed) -> None:
@@ -164,21 +163,22 @@ def compute_many(
     session: Session,
     periods: Sequence[tuple[int, int]],
     scale: UncertaintyScale | None = None,
-    signatures: dict[int, tuple[Any, ...]] | None = None,
+    revisions: dict[int, tuple[int, int]] | None = None,
 ) -> dict[int, Computed]:
     """Results of many ``(period_id, library_version_id)`` at once, with the postes that have
     lines. Cached ones are reused; the others are read in one query and coded once per library.
     A period with a line the engine refuses gets ``None``; the others still get their result.
-    ``signatures`` (from :func:`line_signatures`) saves the query when the caller has them.
+    ``revisions`` (as from :func:`line_revisions`) saves the query when the caller has them.
     """
     scale = scale or _scale
-    if signatures is None:
-        signatures = line_signatures(session, [pid for pid, _ in periods])
+    if revisions is None:
+        revisions = line_revisions(session, [pid for pid, _ in periods])
     out: dict[int, Computed] = {}
     missing: dict[int, list[int]] = {}
     keys: dict[int, tuple[Any, ...]] = {}
+    url = _url(session)
     for pid, version_id in periods:
-        keys[pid] = _key(session, pid, signatures[pid], version_id, scale)
+        keys[pid] = _key(url, pid, revisions[pid], version_id, scale)
         hit = _results.get(keys[pid])
         if hit is not None:
             out[pid] = hit

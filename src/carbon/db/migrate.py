@@ -8,6 +8,7 @@ same SQLite settings as the application.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -66,7 +67,25 @@ def _run(target: Target, action: Callable[[Config], None]) -> None:
         return
     engine = make_engine(_settings(target))
     try:
-        with engine.begin() as connection:
-            action(alembic_config(connection))
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # SQLite alters a table by copying it and dropping the original, and dropping a
+                # table with foreign keys on deletes its children by cascade (a downgrade
+                # once emptied activity_line). Off for the migration, checked before commit;
+                # the pragma must be set outside a transaction, on the driver's connection.
+                _driver(connection).execute("PRAGMA foreign_keys = OFF")
+            try:
+                with connection.begin():
+                    action(alembic_config(connection))
+                    if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise RuntimeError("the migration left rows without their parent row")
+            finally:
+                if sqlite:
+                    _driver(connection).execute("PRAGMA foreign_keys = ON")
     finally:
         engine.dispose()
+
+
+def _driver(connection: Connection) -> Any:
+    return connection.connection.driver_connection

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Index, String, event
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
+from carbon.db import line_stats  # noqa: F401 - registers the flush hook keeping line counts
 from carbon.db.base import Base, utcnow
 from carbon.db.models_factors import (
     Factor,

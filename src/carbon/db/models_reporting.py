@@ -92,6 +92,11 @@ class ReportingPeriod(Base):
     validated_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # Kept in step with the period's lines by carbon.db.line_stats after every flush: pages
+    # read them instead of counting the lines, and the results cache keys on the revision.
+    line_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lines_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lines_changed_at: Mapped[datetime | None]
 
     company: Mapped[Company] = relationship(back_populates="periods")
     library_version: Mapped[LibraryVersion] = relationship()
