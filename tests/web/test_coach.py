@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carbon.coaching import table
 from carbon.db.models import AuditLog, Cohort, Enrolment, PeriodComment
 from carbon.web.access import load_principal
 from carbon.web.routes.coach import validation_context
@@ -340,3 +341,35 @@ def test_partial_included_by_the_period_page(app: Any, world: World, db_session:
     assert inline.select_one("#validation")["id"] == "validation"
     assert inline.select_one("#comment-body") is not None  # carol may comment
     assert inline.select(".validation__moves form") == []  # a draft: nothing to validate yet
+
+
+def test_the_table_comes_in_pages_with_totals_over_all(
+    as_user: Any, world: World, db_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_companies(db_session, world)
+    monkeypatch.setattr(table, "PAGE_SIZE", 3)  # 4 companies: pages of 3 and 1
+    cohort = cohort_a(db_session, world)
+    first = soup(as_user("carol").get(f"/cohorts/{cohort.id}?sort=name"))
+    names = [text(a) for a in first.select("#companies tbody th a")]
+    assert names == ["Alpha Remontées", "Delta Ingénierie", "Epsilon Numérique"]
+    assert "4 of 4 companies" in text(first.select_one("#table-count"))
+    # The totals cover every matching company, not the page: 3,620 + 40,900 = 44,520 kg.
+    assert text(first.select_one("#total-footprint")) == "45 t CO₂e 2 footprints"
+    link = first.select_one(".pager a")
+    assert link is not None and link["hx-get"] == f"/cohorts/{cohort.id}?sort=name&page=2"
+    second = soup(as_user("carol").htmx("GET", link["hx-get"]))
+    assert [text(a) for a in second.select("tbody th a")] == ["Gamma Albergo"]
+    assert text(second.select_one(".pager__current")) == "2"
+    assert "companies 4 to 4" in text(second.select_one(".pager__range"))
+    # A page past the end shows the last one; a page that is not a number, the first.
+    past = soup(as_user("carol").htmx("GET", f"/cohorts/{cohort.id}?sort=name&page=99"))
+    assert [text(a) for a in past.select("tbody th a")] == ["Gamma Albergo"]
+    bad = soup(as_user("carol").htmx("GET", f"/cohorts/{cohort.id}?sort=name&page=-1"))
+    assert len(bad.select("tbody th a")) == 3
+
+
+def test_a_single_page_has_no_pager(as_user: Any, world: World, db_session: Session) -> None:
+    add_companies(db_session, world)
+    page = soup(as_user("carol").get(f"/cohorts/{cohort_a(db_session, world).id}"))
+    assert len(page.select("#companies tbody tr")) == 4
+    assert page.select_one(".pager") is None

@@ -11,11 +11,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from carbon.coaching.dashboard import CompanyRow, Flag
 from carbon.coaching.path import Stage
 
 ANY_FLAG = "any"
+# Rows per page of the table: a page of 300 rows took longer to render than everything else of
+# the request together, and the default sort ("needs attention") puts who needs the coach first.
+PAGE_SIZE = 50
 SORT_KEYS = (
     "attention", "name", "stage", "activity", "completeness", "total", "change", "intensity",
 )  # fmt: skip
@@ -48,6 +52,7 @@ class TableQuery:
     country: str = ""
     sort: str = "attention"
     desc: bool = False
+    page: int = 1
 
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> TableQuery:
@@ -61,7 +66,17 @@ class TableQuery:
             country=params.get("country", "").strip().upper()[:2],
             sort=sort if sort in SORT_KEYS else "attention",
             desc=params.get("dir") == "desc",
+            page=_page_number(params.get("page", "")),
         )
+
+    def url_params(self, page: int) -> str:
+        """The query string of this view at another page (what the pager links to)."""
+        values = {
+            "stage": self.stage, "flag": self.flag, "sector": self.sector,
+            "country": self.country, "sort": self.sort, "dir": "desc" if self.desc else "",
+        }  # fmt: skip
+        kept = {k: v for k, v in values.items() if v and not (k == "sort" and v == "attention")}
+        return urlencode({**kept, "page": page})
 
     @property
     def is_filtered(self) -> bool:
@@ -87,9 +102,34 @@ class TableQuery:
         return sorted(valued, key=key, reverse=self.desc) + blank
 
 
+def _page_number(raw: str) -> int:
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the table's rows: ``first`` and ``last`` are 1-based positions in all rows."""
+
+    rows: list[CompanyRow]
+    number: int
+    count: int  # pages
+    first: int
+    last: int
+
+
+def paginate(rows: list[CompanyRow], number: int, size: int | None = None) -> Page:
+    """Page ``number`` of ``rows`` (the last page when past it; never fewer than one page)."""
+    size = size or PAGE_SIZE
+    count = max(1, -(-len(rows) // size))
+    number = min(max(number, 1), count)
+    start = (number - 1) * size
+    shown = rows[start : start + size]
+    return Page(shown, number, count, start + 1 if shown else 0, start + len(shown))
+
+
 @dataclass(frozen=True)
 class Totals:
-    """Sums over the rows shown: the cohort's footprint and, where comparable, its change."""
+    """Sums over the rows matching the filters (every page): the footprint and its change."""
 
     companies: int
     footprint_kg: float  # latest footprints, companies with one

@@ -183,7 +183,8 @@ def _compile(locale: str) -> Translations:
 
 
 def gettext(message: str) -> str:
-    return get_translations(get_locale()).gettext(message)
+    # get_locale() is always a supported locale (negotiated or checked by use_locale).
+    return _compile(get_locale()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -225,7 +226,27 @@ Number = int | float | Decimal
 
 
 def _locale(locale: str | None) -> Locale:
-    return Locale.parse(normalize_locale(locale) or get_locale())
+    return _babel_locale(
+        get_locale() if locale is None else normalize_locale(locale) or get_locale()
+    )
+
+
+@cache
+def _babel_locale(code: str) -> Locale:
+    # Locale.parse re-reads its identifiers on every call: a cohort page formats thousands of
+    # numbers, so each locale is parsed once per process.
+    return Locale.parse(code)
+
+
+@cache
+def _pattern(code: str, kind: str, digits: int) -> NumberPattern:
+    """The locale's decimal or percent pattern (grouping, spacing before %), with exactly
+    ``digits`` decimals; built once per locale, kind and precision."""
+    locale = _babel_locale(code)
+    base = (locale.percent_formats if kind == "percent" else locale.decimal_formats)[None]
+    fixed = copy(base)
+    fixed.frac_prec = (digits, digits)
+    return fixed
 
 
 def _rounded(value: Number | None, digits: int) -> Decimal | None:
@@ -242,11 +263,8 @@ def _rounded(value: Number | None, digits: int) -> Decimal | None:
     return abs(rounded) if rounded.is_zero() else rounded
 
 
-def _apply(pattern: NumberPattern, value: Decimal, locale: Locale, digits: int) -> str:
-    # The locale's own pattern (grouping, spacing before %), with exactly ``digits`` decimals.
-    fixed = copy(pattern)
-    fixed.frac_prec = (digits, digits)
-    return fixed.apply(value, locale)
+def _apply(kind: str, value: Decimal, locale: Locale, digits: int) -> str:
+    return _pattern(str(locale), kind, digits).apply(value, locale)
 
 
 def fmt_number(value: Number | None, locale: str | None = None, digits: int = 1) -> str:
@@ -255,7 +273,7 @@ def fmt_number(value: Number | None, locale: str | None = None, digits: int = 1)
     if rounded is None:
         return MISSING
     babel_locale = _locale(locale)
-    return _apply(babel_locale.decimal_formats[None], rounded, babel_locale, digits)
+    return _apply("decimal", rounded, babel_locale, digits)
 
 
 def fmt_plain(value: float, digits: int | None = None) -> str:
@@ -290,7 +308,7 @@ def fmt_pct(percent: Number | None, locale: str | None = None, digits: int = 1) 
         return MISSING
     babel_locale = _locale(locale)
     # The locale's percent pattern multiplies by 100, so it is handed the (exact) ratio.
-    return _apply(babel_locale.percent_formats[None], rounded / 100, babel_locale, digits)
+    return _apply("percent", rounded / 100, babel_locale, digits)
 
 
 def fmt_date(

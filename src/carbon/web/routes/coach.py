@@ -16,11 +16,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from carbon.accounting.postes import CATEGORY_LABELS
 from carbon.coaching.cohorts import cohort_summaries
 from carbon.coaching.dashboard import Flag, build_dashboard
 from carbon.coaching.path import STAGE_ORDER
 from carbon.coaching.peers import peer_view
-from carbon.coaching.table import ANY_FLAG, SORT_KEYS, TableQuery, totals
+from carbon.coaching.table import ANY_FLAG, SORT_KEYS, TableQuery, paginate, totals
 from carbon.coaching.validation import (
     MAX_TEXT,
     InputError,
@@ -36,7 +37,7 @@ from carbon.coaching.validation import (
 from carbon.db.models import Programme, ReportingPeriod
 from carbon.web.access import Principal, coached_company_ids
 from carbon.web.deps import Id, PrincipalDep, SessionDep
-from carbon.web.i18n import N_
+from carbon.web.i18n import N_, get_locale
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import cohort_or_404, company_or_404, period_or_404
 from carbon.web.templating import is_htmx, render
@@ -110,11 +111,14 @@ def cohort_page(
     dashboard = build_dashboard(session, cohort.id)
     query = TableQuery.parse(request.query_params)
     rows = query.apply(dashboard.rows)
+    page = paginate(rows, query.page)
     ctx = {
         "cohort": cohort,
         "programme": session.get(Programme, cohort.programme_id),
         "kpis": dashboard.kpis,
-        "rows": rows,
+        "rows": page.rows,
+        "matching": len(rows),
+        "page": page,
         "totals": totals(rows),
         "query": query,
         "stages": [s.value for s in STAGE_ORDER],
@@ -123,8 +127,28 @@ def cohort_page(
         "countries": sorted({r.company.country for r in dashboard.rows}),
         "sort_keys": [(k, _(SORT_LABELS[k])) for k in SORT_KEYS],
         **labels(),
+        **_table_labels(),
     }
     return render(request, "cohort.html", ctx, blocks=["companies"])
+
+
+def _table_labels() -> dict[str, dict[Any, str]]:
+    """The cells' repeated texts, translated once for the table rather than once per cell
+    (a 300-company cohort has 4,500 category cells)."""
+    locale = get_locale()
+    return {
+        "step_labels": {
+            s.value: _("step %(n)s of %(total)s") % {"n": s.rank + 1, "total": len(STAGE_ORDER)}
+            for s in STAGE_ORDER
+        },
+        "category_titles": {cat: names[locale] for cat, names in CATEGORY_LABELS.items()},
+        "category_states": {
+            "present": _("entered"),
+            "missing": _("missing"),
+            "extra": _("entered (not expected)"),
+            "absent": _("not expected"),
+        },
+    }
 
 
 @router.get("/companies/{company_id}/peers")
