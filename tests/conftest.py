@@ -180,10 +180,13 @@ def empty_database_url(db_backend: str, tmp_path: Path) -> Iterator[str]:
 def _fresh_computation_caches() -> Iterator[None]:
     """Rolled-back tests reuse ids (SQLite): a cached result must not outlive its test."""
     from carbon.db.compute import clear_caches
+    from carbon.reports.pool import clear_cache
 
     clear_caches()
+    clear_cache()
     yield
     clear_caches()
+    clear_cache()
 
 
 # --- Debian's Chromium, one for the whole session (two Playwright instances cannot coexist) -----

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 5 * 1024 * 1024  # activity spreadsheets
     # The official ADEME export is about 11 MB; administrators upload it through the web.
     max_factor_upload_bytes: int = 32 * 1024 * 1024
+    # Processes rendering PDF reports beside each web process (0: in the request's thread);
+    # see carbon.reports.pool.
+    pdf_workers: int = Field(default=1, ge=0, le=16)
     # Relative uncertainty (%) attached to an activity line by its data quality (methodology.md 7).
     data_quality_uncertainty: dict[str, float] = {
         "measured": 5.0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 
 import pytest
 
@@ -128,6 +129,17 @@ def test_line_detail_traces_each_line() -> None:
     assert row["kgco2e_in_poste"] == pytest.approx(25.0)  # 10 × 2.50
     assert row["kgco2e_upstream_4_1"] == pytest.approx(6.0)  # 10 × 0.60
     assert bool(row["factor_split"]) is True
+
+
+def test_a_copy_of_a_result_has_the_figures_without_the_line_detail() -> None:
+    # What a PDF worker process receives: 10 L × 3.10 = 31 kg, without the per-line closure.
+    r = compute(lines(("1.2", "diesel", 10, "litre", "measured")), LIB)
+    assert len(r.lines) == 1  # the detail asked for once stays with the original only
+    copy = pickle.loads(pickle.dumps(r))
+    assert copy.total_kgco2e == pytest.approx(31.0)
+    assert copy.by_poste == r.by_poste and copy.uncertainty_kgco2e == r.uncertainty_kgco2e
+    with pytest.raises(ValueError, match="without its line detail"):
+        _ = copy.lines
 
 
 def test_all_bad_lines_are_reported_with_their_line_numbers() -> None:

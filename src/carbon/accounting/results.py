@@ -87,6 +87,13 @@ class ComputationResult:
     def uncertainty_pct(self) -> float:
         return 100.0 * self.uncertainty_kgco2e / self.total_kgco2e if self.total_kgco2e else 0.0
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The line detail is a closure over the engine's arrays (and, once asked for, a frame
+        # of every line): a copy, such as the one a PDF worker process gets, has the figures.
+        state = {k: v for k, v in self.__dict__.items() if k != "lines"}
+        state["_line_detail"] = None
+        return state
+
     @cached_property
     def lines(self) -> pd.DataFrame:
         """Per-line detail (built on demand: for a million lines it is the costly part)."""

@@ -14,6 +14,7 @@ from carbon import __version__
 from carbon.config import Settings
 from carbon.db.compute import configure as configure_computation
 from carbon.db.session import make_engine, make_sessionmaker
+from carbon.reports import pool as pdf_pool
 from carbon.web.errors import install_error_handlers
 from carbon.web.i18n import LocaleMiddleware
 from carbon.web.routes import ROUTERS
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     configure_computation(settings)
+    pdf_pool.configure(settings.pdf_workers)
     engine = make_engine(settings, pool_pre_ping=True)
     app.state.settings = settings
     app.state.engine = engine

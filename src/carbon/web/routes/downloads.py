@@ -9,13 +9,14 @@ in the reader's language (the request's locale) by carbon.reports, which knows n
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from fastapi import APIRouter, HTTPException, Response
 from sqlalchemy.orm import Session
 
 from carbon.accounting.engine import ComputationError
 from carbon.db.models import Cohort, ReportingPeriod
-from carbon.reports import exports
+from carbon.reports import exports, pool
 from carbon.reports.certificate import certificates_pdf
 from carbon.reports.cohort import cohort_report_pdf
 from carbon.reports.company import company_report_pdf
@@ -31,6 +32,7 @@ from carbon.web.i18n import gettext as _
 from carbon.web.loaders import cohort_or_404, company_or_404, not_found, period_or_404
 
 router = APIRouter(include_in_schema=False)
+T = TypeVar("T")
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,9 +61,9 @@ def _period_data(session: Session, period: ReportingPeriod) -> PeriodReport:
         ) from None
 
 
-def _pdf(build: Callable[..., bytes], *args: object) -> bytes:
+def _pdf(build: Callable[[T, str], bytes], data: T, locale: str) -> bytes:
     try:
-        return build(*args)
+        return pool.render(build, data, locale)  # in a child process, or from the cache
     except FontsMissing:
         raise HTTPException(503, _("PDF reports are unavailable on this server.")) from None
 
