@@ -65,3 +65,12 @@ def test_the_cache_keeps_to_its_size(in_thread: None, monkeypatch: pytest.Monkey
     pool.render(counted_document, "doc-3", "fr")  # still cached
     pool.render(counted_document, "doc-1", "fr")  # pushed out by doc-3: built again
     assert [d for d, _ in CALLS] == ["doc-1", "doc-2", "doc-3", "doc-1"]
+
+
+def niceness(data: str, locale: str) -> bytes:
+    return str(os.nice(0)).encode()
+
+
+def test_renderers_yield_the_cpu_to_pages() -> None:
+    pool.configure(1)
+    assert int(pool.render(niceness, "x", "fr")) == os.nice(0) + pool.NICENESS

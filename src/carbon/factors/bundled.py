@@ -43,6 +43,7 @@ from carbon.config import PROJECT_ROOT
 
 BUNDLED_VERSION = "carbon-bundled 2026.1"
 BUNDLED_DIR = PROJECT_ROOT / "emission_factors"
+_BUNDLED_RESOLVED = BUNDLED_DIR.resolve()
 FACTORS_FILE = "factors.csv"
 SUBPOSTS_FILE = "subposts.csv"
 ACTIVITIES_FILE = "activities.csv"
@@ -215,7 +216,7 @@ def _validate_subposts(factors: pd.DataFrame, subposts: pd.DataFrame) -> list[st
 
 
 def _folder(path: Path | str | None) -> Path:
-    return (Path(path) if path is not None else BUNDLED_DIR).resolve()
+    return _BUNDLED_RESOLVED if path is None else Path(path).resolve()
 
 
 def load_bundled_library(path: Path | None = None) -> FactorLibrary:
@@ -414,10 +415,13 @@ def activities(path: Path | None = None) -> list[Activity]:
 
 def find_activity(activity_id: str, path: Path | None = None) -> Activity | None:
     """The activity with that id, or None."""
-    for act in _activities(_folder(path)):
-        if act.activity_id == activity_id:
-            return act
-    return None
+    return _activities_by_id(_folder(path)).get(activity_id)
+
+
+@cache
+def _activities_by_id(folder: Path) -> dict[str, Activity]:
+    # Reports and pages look up one activity per line: a dict, not a scan of the catalogue.
+    return {act.activity_id: act for act in reversed(_activities(folder))}
 
 
 def search_activities(

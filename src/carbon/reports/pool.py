@@ -5,7 +5,7 @@ that process's GIL the whole time, and every page the worker serves meanwhile wa
 (the load test's p95 was set by exactly that). Here the builder runs in a separate process
 (``Settings.pdf_workers`` of them per web process, started on first use with ``spawn``: no
 fork of a process holding threads and database connections); the request's thread only waits
-for the bytes, without the GIL.
+for the bytes, without the GIL, and the renderers run at a lower CPU priority than pages.
 
 Documents are also kept by a digest of what they are built from (builder, data, locale): the
 same data gives the same document, so downloading an unchanged report again costs nothing, and
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import pickle
 import threading
 from collections import OrderedDict
@@ -53,8 +54,20 @@ def _executor() -> ProcessPoolExecutor | None:
     global _pool
     with _lock:
         if _workers > 0 and _pool is None:
-            _pool = ProcessPoolExecutor(_workers, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                _workers, mp_context=multiprocessing.get_context("spawn"), initializer=_yield_cpu
+            )
         return _pool
+
+
+NICENESS = 10
+
+
+def _yield_cpu() -> None:
+    """In each rendering process: a lower CPU priority than the web workers'. A page waiting
+    for the CPU is served before a PDF goes on (Linux gives a nice-10 process about a tenth
+    of a contended core); the PDF still has every idle cycle."""
+    os.nice(NICENESS)
 
 
 def render(build: Builder[T], data: T, locale: str) -> bytes:
