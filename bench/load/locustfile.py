@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import random
 import re
+from typing import Any
 
-from locust import HttpUser, between, task
+import gevent
+from locust import HttpUser, between, events, task
 
 PASSWORD = "carbon-load"
 COHORT_ID = int(os.environ.get("LOAD_COHORT_ID", "1"))
@@ -19,6 +21,30 @@ THINK = (
     float(os.environ.get("LOAD_THINK_MIN", "0.2")),
     float(os.environ.get("LOAD_THINK_MAX", "0.5")),
 )
+
+
+# LOAD_TRACE=file.csv: every request's start time, name and milliseconds, to see when a slow
+# one happened and what ran beside it (the summary table only has percentiles).
+_TRACE = os.environ.get("LOAD_TRACE")
+if _TRACE:
+    _trace_file = open(_TRACE, "a", encoding="utf-8")  # noqa: SIM115 (open for the whole run)
+
+    @events.request.add_listener
+    def _trace(name: str, response_time: float, start_time: float = 0.0, **_: object) -> None:
+        _trace_file.write(f"{start_time:.3f},{name},{response_time:.1f}\n")
+        _trace_file.flush()
+
+
+# LOAD_WARMUP seconds after the start, the figures so far are dropped: the clients sign in
+# (argon2 on purpose costs CPU: twenty at once is a burst no reading of a page should include)
+# and the server loads its library and computes each footprint once per worker.
+_WARMUP = float(os.environ.get("LOAD_WARMUP", "0"))
+
+
+@events.test_start.add_listener
+def _schedule_reset(environment: Any, **_: object) -> None:
+    if _WARMUP > 0 and environment.runner is not None:
+        gevent.spawn_later(_WARMUP, environment.runner.stats.reset_all)
 
 
 def _login(user: HttpUser, email: str) -> str:
