@@ -251,7 +251,7 @@ def test_build_dashboard_exact_figures(world: World, db_session: Session) -> Non
     base = compute_period(db_session, world.period_a)
     with use_locale("en"):
         dash = build_dashboard(
-            compute_period(db_session, p2025), lib, line_infos(p2025, lib, "en"),
+            compute_period(db_session, p2025), lib, line_infos(db_session, p2025, lib, "en"),
             facts_of(p2025), "en", BaseYear(2024, base, facts_of(world.period_a)),
         )  # fmt: skip
     assert dash.result.total_kgco2e == pytest.approx(3000.0)

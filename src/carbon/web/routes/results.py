@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.engine import ComputationError
@@ -29,7 +30,7 @@ from carbon.accounting.postes import (
 from carbon.accounting.progress import Change
 from carbon.accounting.results import ComputationResult
 from carbon.db.compute import compute_period, library_for
-from carbon.db.models import ReportingPeriod
+from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.factors.bundled import find_activity
 from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import (
@@ -66,12 +67,22 @@ def factor_name(library: FactorLibrary, factor_id: str, locale: str) -> str:
     return str(f[f"name_{locale}"] or f["name_fr"] or factor_id)
 
 
-def line_infos(period: ReportingPeriod, library: FactorLibrary, locale: str) -> dict[int, LineInfo]:
+def line_infos(
+    session: Session, period: ReportingPeriod, library: FactorLibrary, locale: str
+) -> dict[int, LineInfo]:
+    # Plain rows, not ORM objects: a period has hundreds of lines and the page only reads them.
+    line = ActivityLine
+    rows = session.execute(
+        select(line.id, line.activity_id, line.factor_id, line.data_quality, line.quantity,
+               line.unit, line.comment)
+        .where(line.period_id == period.id)
+        .order_by(line.id)
+    ).all()  # fmt: skip
     infos = {}
-    for ln in period.lines:
-        act = find_activity(ln.activity_id) if ln.activity_id else None
-        label = act.name(locale) if act else factor_name(library, ln.factor_id, locale)
-        infos[ln.id] = LineInfo(ln.id, label, ln.data_quality, ln.quantity, ln.unit, ln.comment)
+    for line_id, activity_id, factor_id, quality, quantity, unit, comment in rows:
+        act = find_activity(activity_id) if activity_id else None
+        label = act.name(locale) if act else factor_name(library, factor_id, locale)
+        infos[line_id] = LineInfo(line_id, label, quality, quantity, unit, comment)
     return infos
 
 
@@ -103,7 +114,7 @@ def load_dashboard(session: Session, period: ReportingPeriod) -> Dashboard:
         history.append(YearRow(p.id, p.year, p.is_base_year, p.status, r))
         if p.is_base_year and p.id != period.id and r is not None:
             base = BaseYear(p.year, r, facts_of(p))
-    infos = line_infos(period, library, locale)
+    infos = line_infos(session, period, library, locale)
     return build_dashboard(result, library, infos, facts_of(period), locale, base, history)
 
 
@@ -339,5 +350,7 @@ def poste_page(
         return render(request, "poste.html", ctx | {"poste": POSTES_BY_CODE[code]})
     locale = get_locale()
     library = library_for(session, period.library_version_id)
-    detail = poste_detail(result, library, line_infos(period, library, locale), code, locale)
+    detail = poste_detail(
+        result, library, line_infos(session, period, library, locale), code, locale
+    )
     return render(request, "poste.html", ctx | {"poste": detail.poste, "detail": detail})
