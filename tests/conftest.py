@@ -179,14 +179,15 @@ def empty_database_url(db_backend: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture(autouse=True)
 def _fresh_computation_caches() -> Iterator[None]:
     """Rolled-back tests reuse ids (SQLite): a cached result must not outlive its test."""
+    from carbon.coaching import dashboard
     from carbon.db.compute import clear_caches
-    from carbon.reports.pool import clear_cache
+    from carbon.reports import pool
 
-    clear_caches()
-    clear_cache()
+    for clear in (clear_caches, pool.clear_cache, dashboard.clear_cache):
+        clear()
     yield
-    clear_caches()
-    clear_cache()
+    for clear in (clear_caches, pool.clear_cache, dashboard.clear_cache):
+        clear()
 
 
 # --- Debian's Chromium, one for the whole session (two Playwright instances cannot coexist) -----

@@ -22,12 +22,13 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from carbon.coaching import dashboard
 from carbon.coaching.dashboard import Flag, build_dashboard
 from carbon.coaching.path import Stage
 from carbon.coaching.table import TableQuery, totals
 from carbon.db import audit
 from carbon.db.compute import clear_caches
-from carbon.db.models import Cohort, LibraryVersion, ReportingPeriod
+from carbon.db.models import Cohort, Company, LibraryVersion, ReportingPeriod
 from tests import factories as f
 
 NOW = datetime.now(UTC)
@@ -222,6 +223,7 @@ def test_query_count_does_not_grow_with_the_cohort(
     try:
         # Results cached by the first call would hide the lines query: measure a cold page.
         clear_caches(libraries=False)
+        dashboard.clear_cache()
         build_dashboard(db_session, b.cohort.id, now=NOW)
         small = len(statements)
         for i in range(10):
@@ -231,8 +233,38 @@ def test_query_count_does_not_grow_with_the_cohort(
             f.make_action(db_session, c)
         statements.clear()
         clear_caches(libraries=False)
+        dashboard.clear_cache()
         board = build_dashboard(db_session, b.cohort.id, now=NOW)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(board.rows) == 15
     assert len(statements) == small <= 12, statements
+
+
+def test_unchanged_inputs_reuse_the_table_and_any_change_rebuilds_it(
+    db_session: Session, lib: LibraryVersion
+) -> None:
+    b = build(db_session, lib)
+    first = build_dashboard(db_session, b.cohort.id, now=NOW)
+    assert build_dashboard(db_session, b.cohort.id, now=NOW) is first  # same queries' answers
+    delta = next(r for r in first.rows if r.company.name == "Delta")
+    assert delta.total_kg == pytest.approx(6_100.0)  # 60,000 kWh × 0.1 + 10,000 p.km × 0.01
+    # One more line: 6,100 + 1,000 kWh × 0.1 = 6,200 kg.
+    period = db_session.get(ReportingPeriod, delta.footprint.id)  # type: ignore[union-attr]
+    assert period is not None
+    elec(db_session, period, 1_000)
+    again = build_dashboard(db_session, b.cohort.id, now=NOW)
+    assert again is not first
+    assert next(r for r in again.rows if r.company.name == "Delta").total_kg == pytest.approx(
+        6_200.0
+    )
+    # A new action, a changed period: rebuilt too.
+    f.make_action(db_session, db_session.get(Company, b.ids["Delta"]), status="planned")
+    after_action = build_dashboard(db_session, b.cohort.id, now=NOW)
+    assert after_action is not again and after_action.kpis.actions_identified == 5
+    period.fte = 3.0
+    db_session.flush()
+    assert build_dashboard(db_session, b.cohort.id, now=NOW) is not after_action
+    # The clock moves the "stuck" flag: 45 days later Delta is stuck.
+    later = build_dashboard(db_session, b.cohort.id, now=NOW + timedelta(days=45))
+    assert Flag.stuck in next(r for r in later.rows if r.company.name == "Delta").flags

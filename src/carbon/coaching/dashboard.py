@@ -2,12 +2,15 @@
 
 One row per enrolled company: its stage on the path, which BEGES categories it has filled, when
 it last did anything, its flags, its latest footprint against the base year, and its target.
-Built from :func:`carbon.coaching.footprints.load_cohort` plus three queries (latest audit
-entries, action counts, targets): the number of queries does not grow with the cohort.
+Built from five queries (companies, periods with their line counts and revisions, latest
+audit entries, action counts, targets): their number does not grow with the cohort, and none
+reads the lines. Footprints come from the results cache (carbon.db.compute). When the queries
+return what they returned last time, the rows built then are reused (see build_dashboard).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -17,9 +20,17 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.progress import Change, change, intensity, on_track, target_trajectory
-from carbon.coaching.footprints import CohortFootprints, CompanyInfo, Period, load_cohort
+from carbon.coaching.footprints import (
+    CohortFootprints,
+    CohortRows,
+    CompanyInfo,
+    Period,
+    load_cohort,
+    read_cohort,
+)
 from carbon.coaching.outliers import Outlier, outlier_postes
 from carbon.coaching.path import DONE_STATUSES, Completeness, Stage, completeness, derive_stage
+from carbon.db.compute import uncertainty_scale
 from carbon.db.models import Action, AuditLog, Enrolment, Target
 
 STUCK_AFTER = timedelta(days=30)
@@ -108,14 +119,73 @@ class Dashboard:
     kpis: CohortKpis
 
 
+@dataclass(frozen=True)
+class TargetRow:
+    id: int
+    company_id: int
+    kind: str
+    intensity_unit: str | None
+    reduction_pct: float
+    base_period_id: int
+    target_year: int
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Everything the table is built from, as the database gave it (compared with ``==``)."""
+
+    cohort: CohortRows
+    targets: tuple[TargetRow, ...]
+    audit: tuple[tuple[Any, ...], ...]  # (company id, latest audit entry)
+    actions: tuple[tuple[Any, ...], ...]  # per company: counts and sums, see _action_counts
+
+
+# Per database and cohort: the inputs, the minute and the scale a dashboard was built for.
+_built: OrderedDict[tuple[str, int], tuple[tuple[Any, ...], Dashboard]] = OrderedDict()
+_BUILT_SIZE = 64
+
+
 def build_dashboard(session: Session, cohort_id: int, now: datetime | None = None) -> Dashboard:
-    """The cohort's table and KPIs; ``now`` is the clock (tests freeze it)."""
+    """The cohort's table and KPIs; ``now`` is the clock (tests freeze it).
+
+    The queries run every time (five, none over the lines); building the rows from them is
+    skipped when they return what they returned last time, in the same minute (the "stuck" flag
+    is the only thing the clock changes) and with the same uncertainty scale. Footprints enter
+    through the periods' line revisions, which any change to a line moves.
+    """
     now = now or datetime.now(UTC)
     in_cohort = select(Enrolment.company_id).where(Enrolment.cohort_id == cohort_id)
-    targets = _targets(session, in_cohort)
-    data = load_cohort(session, cohort_id, [t.base_period_id for t in targets.values()])
-    activity = _last_activity(session, in_cohort, data)
-    actions = _actions(session, in_cohort)
+    inputs = _Inputs(
+        read_cohort(session, cohort_id),
+        _target_rows(session, in_cohort),
+        _audit_rows(session, in_cohort),
+        _action_rows(session, in_cohort),
+    )
+    scale = uncertainty_scale()
+    stamp = (inputs, now.replace(second=0, microsecond=0), repr(scale))
+    key = (str(session.get_bind().engine.url), cohort_id)
+    hit = _built.get(key)
+    if hit is not None and hit[0] == stamp:
+        _built.move_to_end(key)
+        return hit[1]
+    dashboard = _assemble(session, cohort_id, inputs, now)
+    _built[key] = (stamp, dashboard)
+    while len(_built) > _BUILT_SIZE:
+        _built.popitem(last=False)
+    return dashboard
+
+
+def clear_cache() -> None:
+    _built.clear()
+
+
+def _assemble(session: Session, cohort_id: int, inputs: _Inputs, now: datetime) -> Dashboard:
+    targets = _headline_targets(inputs.targets)
+    data = load_cohort(
+        session, cohort_id, [t.base_period_id for t in targets.values()], rows=inputs.cohort
+    )
+    activity = _last_activity(inputs.audit, data)
+    actions = _action_counts(inputs.actions)
     outliers = outlier_postes(_poste_intensities(data))
     by_id = {p.id: p for ps in data.periods.values() for p in ps}
     rows: list[CompanyRow] = []
@@ -208,15 +278,8 @@ def _poste_intensities(data: CohortFootprints) -> dict[int, dict[str, float]]:
     return out
 
 
-def _last_activity(
-    session: Session, in_cohort: Select[Any], data: CohortFootprints
-) -> dict[int, datetime]:
-    """Latest audit entry or line change per company.
-
-    The audit log is read through its (company_id, at) index, one look-up per company; the line
-    changes come with the periods (``ReportingPeriod.lines_changed_at``): the lines themselves
-    are not read.
-    """
+def _audit_rows(session: Session, in_cohort: Select[Any]) -> tuple[tuple[Any, ...], ...]:
+    """Each company's latest audit entry, through the (company_id, at) index: one look-up each."""
     latest_audit = (
         select(func.max(AuditLog.at))
         .where(AuditLog.company_id == Enrolment.company_id)
@@ -225,15 +288,23 @@ def _last_activity(
     rows = session.execute(
         select(Enrolment.company_id, latest_audit).where(Enrolment.company_id.in_(in_cohort))
     ).all()
+    return tuple(tuple(r) for r in rows)
+
+
+def _last_activity(
+    audit: tuple[tuple[Any, ...], ...], data: CohortFootprints
+) -> dict[int, datetime]:
+    """Latest audit entry or line change per company. The line changes come with the periods
+    (``ReportingPeriod.lines_changed_at``): the lines themselves are not read."""
     latest: dict[int, datetime] = {}
     line_changes = [(p.company_id, p.lines_changed_at) for ps in data.periods.values() for p in ps]
-    for cid, at in [*rows, *line_changes]:
+    for cid, at in [*audit, *line_changes]:
         if cid is not None and at is not None and (cid not in latest or at > latest[cid]):
             latest[cid] = at
     return latest
 
 
-def _actions(session: Session, in_cohort: Select[Any]) -> dict[int, ActionCounts]:
+def _action_rows(session: Session, in_cohort: Select[Any]) -> tuple[tuple[Any, ...], ...]:
     a = Action
     live = a.status != "abandoned"
     rows = session.execute(
@@ -248,7 +319,12 @@ def _actions(session: Session, in_cohort: Select[Any]) -> dict[int, ActionCounts
         )
         .where(a.company_id.in_(in_cohort))
         .group_by(a.company_id)
+        .order_by(a.company_id)
     ).all()
+    return tuple(tuple(r) for r in rows)
+
+
+def _action_counts(rows: tuple[tuple[Any, ...], ...]) -> dict[int, ActionCounts]:
     return {
         r[0]: ActionCounts(int(r[1]), int(r[2]), int(r[3] or 0), int(r[4] or 0),
                            float(r[5] or 0.0), float(r[6] or 0.0))
@@ -256,17 +332,27 @@ def _actions(session: Session, in_cohort: Select[Any]) -> dict[int, ActionCounts
     }  # fmt: skip
 
 
-def _targets(session: Session, in_cohort: Select[Any]) -> dict[int, Target]:
+def _target_rows(session: Session, in_cohort: Select[Any]) -> tuple[TargetRow, ...]:
+    t = Target
+    rows = session.execute(
+        select(t.id, t.company_id, t.kind, t.intensity_unit, t.reduction_pct,
+               t.base_period_id, t.target_year)
+        .where(t.company_id.in_(in_cohort))
+        .order_by(t.id)
+    ).all()  # fmt: skip
+    return tuple(TargetRow(*r) for r in rows)
+
+
+def _headline_targets(rows: tuple[TargetRow, ...]) -> dict[int, TargetRow]:
     """Each company's headline target: absolute before intensity, then the nearest year."""
-    found: dict[int, Target] = {}
-    targets = session.scalars(select(Target).where(Target.company_id.in_(in_cohort)))
-    for t in sorted(targets, key=lambda t: (t.kind != "absolute", t.target_year, t.id)):
+    found: dict[int, TargetRow] = {}
+    for t in sorted(rows, key=lambda t: (t.kind != "absolute", t.target_year, t.id)):
         found.setdefault(t.company_id, t)
     return found
 
 
 def _target_view(
-    t: Target,
+    t: TargetRow,
     data: CohortFootprints,
     company: CompanyInfo,
     footprint: Period | None,

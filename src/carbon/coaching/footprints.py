@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -97,14 +98,17 @@ class CohortFootprints:
         return None if period is None else self.results.get(period.id)
 
 
-def load_cohort(
-    session: Session, cohort_id: int, extra_period_ids: Iterable[int] = ()
-) -> CohortFootprints:
-    """Companies, periods and the footprints of each company's latest and reference periods.
+@dataclass(frozen=True)
+class CohortRows:
+    """What the database says of a cohort's companies and periods, as plain tuples: comparable
+    with ``==``, so a page can tell that nothing changed since it last built from them."""
 
-    ``extra_period_ids`` are computed too (the base periods of targets). Three queries in all,
-    and a fourth for the lines of the periods the results cache does not hold.
-    """
+    companies: tuple[tuple[Any, ...], ...]
+    periods: tuple[tuple[Any, ...], ...]
+
+
+def read_cohort(session: Session, cohort_id: int) -> CohortRows:
+    """The enrolled companies and their periods (two queries; no line is read)."""
     rows = session.execute(
         select(
             Company.id, Company.name, Company.sector, Company.country, Company.fte,
@@ -114,7 +118,6 @@ def load_cohort(
         .where(Enrolment.cohort_id == cohort_id)
         .order_by(Company.name, Company.id)
     ).all()  # fmt: skip
-    companies = {r[0]: CompanyInfo(*r) for r in rows}
     in_cohort = select(Enrolment.company_id).where(Enrolment.cohort_id == cohort_id)
     p = ReportingPeriod
     period_rows = session.execute(
@@ -124,8 +127,25 @@ def load_cohort(
         .where(p.company_id.in_(in_cohort))
         .order_by(p.company_id, p.year)
     ).all()  # fmt: skip
+    return CohortRows(tuple(tuple(r) for r in rows), tuple(tuple(r) for r in period_rows))
+
+
+def load_cohort(
+    session: Session,
+    cohort_id: int,
+    extra_period_ids: Iterable[int] = (),
+    rows: CohortRows | None = None,
+) -> CohortFootprints:
+    """Companies, periods and the footprints of each company's latest and reference periods.
+
+    ``extra_period_ids`` are computed too (the base periods of targets). ``rows`` from
+    :func:`read_cohort` when the caller has them; else two queries, and one more for the lines
+    of the periods the results cache does not hold.
+    """
+    rows = rows or read_cohort(session, cohort_id)
+    companies = {r[0]: CompanyInfo(*r) for r in rows.companies}
     periods: dict[int, list[Period]] = {}
-    for r in period_rows:
+    for r in rows.periods:
         periods.setdefault(r[1], []).append(Period(*r))
     data = CohortFootprints(companies, periods)
     wanted = set(extra_period_ids)
