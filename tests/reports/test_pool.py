@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from carbon.config import PROJECT_ROOT
 from carbon.reports import pool
 from carbon.reports.fonts import FontsMissing
 
@@ -74,3 +79,35 @@ def niceness(data: str, locale: str) -> bytes:
 def test_renderers_yield_the_cpu_to_pages() -> None:
     pool.configure(1)
     assert int(pool.render(niceness, "x", "fr")) == os.nice(0) + pool.NICENESS
+
+
+def test_renderers_end_with_their_web_process(tmp_path: Path) -> None:
+    # A web worker killed without a clean shutdown (no atexit: os._exit) must not leave its
+    # rendering processes running forever.
+    script = (
+        "import os, sys\n"
+        "from carbon.reports import pool\n"
+        "from tests.reports.test_pool import pid_document\n"
+        "pool.configure(1)\n"
+        "print(pool.render(pid_document, 'x', 'fr').decode().split(':')[0], flush=True)\n"
+        "os._exit(0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+        cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    child = int(done.stdout.strip())
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (ended, not yet reaped by init) counts as ended.
+    status = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0]
+    return status != "Z"

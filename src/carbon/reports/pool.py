@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import pickle
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -55,19 +56,39 @@ def _executor() -> ProcessPoolExecutor | None:
     with _lock:
         if _workers > 0 and _pool is None:
             _pool = ProcessPoolExecutor(
-                _workers, mp_context=multiprocessing.get_context("spawn"), initializer=_yield_cpu
+                _workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
         return _pool
+
+
+def shutdown() -> None:
+    """Stop the rendering processes (the application's shutdown); a later render starts anew."""
+    global _pool
+    with _lock:
+        old, _pool = _pool, None
+    if old is not None:
+        old.shutdown(wait=True, cancel_futures=True)
 
 
 NICENESS = 10
 
 
-def _yield_cpu() -> None:
-    """In each rendering process: a lower CPU priority than the web workers'. A page waiting
-    for the CPU is served before a PDF goes on (Linux gives a nice-10 process about a tenth
-    of a contended core); the PDF still has every idle cycle."""
+def _start_worker(parent: int) -> None:
+    """In each rendering process: a lower CPU priority than the web workers' (a page waiting
+    for the CPU is served before a PDF goes on; Linux gives a nice-10 process about a tenth of
+    a contended core, and the PDF still has every idle cycle), and an end with its web process:
+    a worker killed without a clean shutdown would otherwise leave its renderers behind."""
     os.nice(NICENESS)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def render(build: Builder[T], data: T, locale: str) -> bytes:

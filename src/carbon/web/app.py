@@ -7,6 +7,9 @@ everything, the session is decoded before the locale is chosen from it.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -29,9 +32,16 @@ from carbon.web.static_assets import mount_static
 from carbon.web.templating import make_templates
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield
+    pdf_pool.shutdown()  # the PDF renderers end with the server
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="carbon",
         version=__version__,
         description="Carbon footprints (BEGES v5, GHG Protocol) for Cluster Montagne's programmes",
