@@ -114,6 +114,28 @@ def test_anonymise_numbers_by_footprint_not_by_name() -> None:
     assert anon.kpis == sample.cohort().kpis
 
 
+def test_anonymising_hides_a_sector_or_country_too_few_companies_share() -> None:
+    base = sample.cohort()
+    companies = (
+        *base.companies,  # lift FR, hotel FR, agrifood FR
+        sample.cohort_company(4, "Albergo Bianco", sector="hotel", country="IT"),
+        sample.cohort_company(5, "Hotel du Col", sector="hotel"),
+    )
+    anon = replace(base, companies=companies).anonymise("Company")
+    by_id = {c.company_id: c for c in anon.companies}
+    # Three hotels: "hotel" stays. One lift, one agrifood firm: "other". Four French companies
+    # keep "FR"; the one Italian company's country is left blank.
+    assert [by_id[i].sector for i in (1, 2, 3, 4, 5)] == [
+        "other",
+        "hotel",
+        "other",
+        "hotel",
+        "hotel",
+    ]
+    assert [by_id[i].country for i in (1, 2, 3, 4, 5)] == ["FR", "FR", "FR", "", "FR"]
+    assert not any("Albergo" in c.name or "Hotel du" in c.name for c in anon.companies)
+
+
 def test_certificates_one_per_company_in_name_order() -> None:
     certs = certificates(sample.cohort())
     assert [c.company for c in certs] == [

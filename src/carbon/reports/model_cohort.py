@@ -7,6 +7,7 @@ avoided expected and achieved) are sums over the companies.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -15,6 +16,10 @@ from carbon.accounting import progress
 
 # How far a company has come in a coached programme, in order (reports/data.py: stage_of).
 STAGES = ("not_started", "measuring", "submitted", "validated", "planning", "acting")
+
+
+# The smallest group of companies a sector or a country may describe in an anonymised report.
+ANONYMITY_GROUP = 3
 
 
 @dataclass(frozen=True)
@@ -106,11 +111,25 @@ class CohortReport:
         return out
 
     def anonymise(self, word: str) -> CohortReport:
-        """Names replaced by ``word 01``…, numbered by decreasing footprint, not by name."""
+        """Names replaced by ``word 01``…, numbered by decreasing footprint, not by name.
+
+        In a small cohort the only Italian company, or the only hotel, is named by its country
+        or sector as surely as by its name: a sector is kept only when at least
+        :data:`ANONYMITY_GROUP` companies of the cohort share it (else "other"), a country
+        likewise (else left blank).
+        """
+        sectors = Counter(c.sector for c in self.companies)
+        countries = Counter(c.country for c in self.companies)
         ordered = sorted(self.companies, key=lambda c: (-(c.latest_kg or 0.0), c.company_id))
         width = max(2, len(str(len(ordered))))
         renamed = tuple(
-            replace(c, name=f"{word} {i:0{width}d}") for i, c in enumerate(ordered, start=1)
+            replace(
+                c,
+                name=f"{word} {i:0{width}d}",
+                sector=c.sector if sectors[c.sector] >= ANONYMITY_GROUP else "other",
+                country=c.country if countries[c.country] >= ANONYMITY_GROUP else "",
+            )
+            for i, c in enumerate(ordered, start=1)
         )
         return replace(self, companies=renamed, anonymised=True)
 
