@@ -46,7 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Carbon footprints (BEGES v5, GHG Protocol) for Cluster Montagne's programmes",
         dependencies=[Depends(CSRFProtect())],
-        docs_url="/api/docs",
+        # Swagger UI needs an inline script and a CDN, neither of which the CSP (or a server
+        # without internet) allows: the schema itself is the documentation.
+        docs_url=None,
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
