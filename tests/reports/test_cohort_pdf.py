@@ -91,3 +91,17 @@ def test_certificates_one_page_per_company() -> None:
 def test_certificate_in_italian_dates() -> None:
     body = text(certificates_pdf(certificates(sample.cohort()), "it"))
     assert "2 mar 2026" in body and "Mélèzes" in body
+
+
+def test_narrow_column_headers_keep_their_words_whole() -> None:
+    # "Année de référence" in a narrow column: at 8 points "référence" is wider than the
+    # column, and reportlab would cut it ("référ" / "ence"); the font shrinks instead (cells too:
+    # the sector "agroalimentare").
+    expected = {
+        "fr": ("Année", "référence", "Dernière", "chiffrées"),
+        "it": ("Anno", "riferimento", "Variazione", "quantificate", "agroalimentare"),
+    }
+    for locale, words in expected.items():
+        seq = lines(cohort_report_pdf(sample.cohort(), locale))
+        for word in words:
+            assert any(word in line.split() for line in seq), (locale, word)

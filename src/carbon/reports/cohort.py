@@ -144,9 +144,9 @@ def _companies(r: CohortReport) -> list[Flowable]:
         for c in r.companies
     ]
     cols = [
-        Col(_("Company"), 85),
+        Col(_("Company"), 78),
         Col(_("Sector"), 58),
-        Col(_("Base year"), 34, True),
+        Col(_("Base year"), 41, True),  # "Anno di riferimento": headers shrink to fit (layout)
         Col(_("t CO₂e"), 46, True),
         Col(_("Latest year"), 36, True),
         Col(_("t CO₂e"), 46, True),

@@ -6,6 +6,7 @@ The document itself (page template, footer, contents, building) is in document.p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,7 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     Paragraph,
@@ -122,6 +124,32 @@ def table_style(*commands: tuple[Any, ...]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), *commands])
 
 
+CELL_PADDING = 3  # points, left and right (the table's LEFTPADDING and RIGHTPADDING)
+MIN_FONT_SIZE = 5.0
+
+
+def _fit(style: ParagraphStyle, text: str, width: float) -> ParagraphStyle:
+    """``style``, its font made smaller when the longest word of ``text`` would not fit a
+    column ``width`` wide: reportlab would cut the word ("Anno di rif|erimento", "agroaliment|
+    are" in narrow Italian columns). Never below MIN_FONT_SIZE: a longer word is cut there."""
+    room = width - 2 * CELL_PADDING - 1  # a point to spare: reportlab's own sums round
+    longest = max((stringWidth(w, style.fontName, 1.0) for w in text.split()), default=0.0)
+    if not longest or longest * style.fontSize <= room:
+        return style
+    size = max(MIN_FONT_SIZE, math.floor(100 * room / longest) / 100)
+    return _sized(style, size)
+
+
+@cache
+def _sized(style: ParagraphStyle, size: float) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}-{size}", parent=style, fontSize=size,
+                          leading=size * style.leading / style.fontSize)  # fmt: skip
+
+
+def _text_cell(text: str, style: ParagraphStyle, width: float) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), _fit(style, text, width))
+
+
 @dataclass(frozen=True)
 class Col:
     """A table column: header, width in points, and whether it holds numbers (right-aligned)."""
@@ -144,7 +172,10 @@ def table(
     300-company table slow to lay out.
     """
     st = styles()
-    head = [Paragraph(escape(c.header), st["head_num" if c.num else "head"]) for c in cols]
+    head = [
+        Paragraph(escape(c.header), _fit(st["head_num" if c.num else "head"], c.header, c.width))
+        for c in cols
+    ]
     body = []
     for i, row in enumerate(rows):
         text_style = st["cell_bold" if i in bold_rows else "cell"]
@@ -154,9 +185,7 @@ def table(
                 if isinstance(cell, Flowable)
                 else ("" if cell is None else str(cell))
                 if c.num
-                else Paragraph(
-                    escape("" if cell is None else str(cell)).replace("\n", "<br/>"), text_style
-                )
+                else _text_cell("" if cell is None else str(cell), text_style, c.width)
                 for c, cell in zip(cols, row, strict=True)
             ]
         )
@@ -171,8 +200,8 @@ def table(
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRID),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     for j, c in enumerate(cols):
         if c.num:
