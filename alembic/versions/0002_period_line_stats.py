@@ -26,7 +26,7 @@ def upgrade() -> None:
     with op.batch_alter_table("reporting_period") as batch:
         batch.add_column(sa.Column("line_count", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(
-            sa.Column("lines_revision", sa.Integer(), nullable=False, server_default="0")
+            sa.Column("lines_revision", sa.BigInteger(), nullable=False, server_default="0")
         )
         batch.add_column(sa.Column("lines_changed_at", TIMESTAMP, nullable=True))
     op.execute(

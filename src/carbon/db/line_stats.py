@@ -3,8 +3,12 @@
 The cohort page shows 300 companies' stages and footprints. Counting their lines and telling
 the results cache what changed used to mean aggregating every activity line of the cohort
 (450,000 in the load test, about 100 ms per pass on PostgreSQL). Instead each reporting period
-carries ``line_count``, ``lines_revision`` (bumped by any insert, change or delete of one of its
-lines) and ``lines_changed_at``, so those pages read one row per period.
+carries ``line_count``, ``lines_revision`` (a new value with any insert, change or delete of one
+of its lines) and ``lines_changed_at``, so those pages read one row per period.
+
+A revision is a random 62-bit number, not a counter: a transaction that changed lines, had its
+result cached under the next revision, then rolled back, must not leave that cache entry to be
+found again by the next change, which a counter would give the same number.
 
 They are maintained here, for every ORM writer at once (``carbon.db.activity_lines``, the demo,
 the test factories): after each flush, the lines added, changed or deleted are tallied per
@@ -15,6 +19,7 @@ the ORM with Core bulk inserts (the benchmark generators) call :func:`recount` a
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -28,6 +33,10 @@ from carbon.db.models_reporting import ActivityLine, ReportingPeriod
 
 STATS = ("line_count", "lines_revision", "lines_changed_at")
 _PENDING = "carbon.line_stats"  # key in Session.info: periods to expire after the flush
+
+
+def new_revision() -> int:
+    return secrets.randbits(62)
 
 
 def _periods() -> Table:
@@ -65,7 +74,7 @@ def _after_flush(session: Session, _context: Any) -> None:
     if not touched:
         return
     table = _periods()
-    now = utcnow()
+    now, revision = utcnow(), new_revision()
     connection = session.connection()
     for pid in sorted(touched):  # one order for every writer: no deadlock between two flushes
         connection.execute(
@@ -73,7 +82,7 @@ def _after_flush(session: Session, _context: Any) -> None:
             .where(table.c.id == pid)
             .values(
                 line_count=table.c.line_count + delta[pid],
-                lines_revision=table.c.lines_revision + 1,
+                lines_revision=revision,
                 lines_changed_at=now,
             )
         )
@@ -90,12 +99,12 @@ def _expire_stale(session: Session, _context: Any) -> None:
 
 
 def recount(session: Session, period_ids: Iterable[int] | None = None) -> None:
-    """Recompute the stats from the lines (after Core bulk inserts), bumping each revision."""
+    """Recompute the stats from the lines (after Core bulk inserts), with a new revision."""
     line, table = ActivityLine.metadata.tables["activity_line"], _periods()
     mine = line.c.period_id == table.c.id
     stmt = update(table).values(
         line_count=select(func.count()).where(mine).scalar_subquery(),
-        lines_revision=table.c.lines_revision + 1,
+        lines_revision=new_revision(),
         lines_changed_at=select(func.max(func.coalesce(line.c.updated_at, line.c.created_at)))
         .where(mine)
         .scalar_subquery(),

@@ -11,7 +11,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy import UniqueConstraint as Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -93,9 +104,10 @@ class ReportingPeriod(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     # Kept in step with the period's lines by carbon.db.line_stats after every flush: pages
-    # read them instead of counting the lines, and the results cache keys on the revision.
+    # read them instead of counting the lines, and the results cache keys on the revision (a
+    # random number, new with every change to the lines).
     line_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    lines_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lines_revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     lines_changed_at: Mapped[datetime | None]
 
     company: Mapped[Company] = relationship(back_populates="periods")
