@@ -5,7 +5,7 @@ new import never changes a past year silently. Loaded libraries are cached by co
 the same content is the same library whatever database it came from.
 
 Results are cached per period under its ``(line_count, lines_revision)``, which
-carbon.db.line_stats bumps with every insert, change or delete of one of its lines: a cached
+carbon.db.line_stats renews with every insert, change or delete of one of its lines: a cached
 result is never stale, and a cohort page recomputes only what changed, reading one row per
 period instead of aggregating its lines.
 """
