@@ -373,3 +373,14 @@ def test_a_single_page_has_no_pager(as_user: Any, world: World, db_session: Sess
     page = soup(as_user("carol").get(f"/cohorts/{cohort_a(db_session, world).id}"))
     assert len(page.select("#companies tbody tr")) == 4
     assert page.select_one(".pager") is None
+
+
+def test_the_history_column_says_modification_not_evolution(as_user: Any, world: World) -> None:
+    # "Change" is two words in French and Italian: the change of a figure ("Évolution",
+    # "Variazione") and an entry of the status history ("Modification", "Modifica").
+    submit(as_user, world)
+    carol = as_user("carol")
+    for lang, word in (("fr", "Modification"), ("it", "Modifica")):
+        carol.form("/lang", data={"lang": lang})  # the language switch in the page header
+        panel = soup(carol.get(f"/periods/{world.period_a.id}/validation"))
+        assert [text(th) for th in panel.select("table.history th")][2] == word
