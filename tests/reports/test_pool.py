@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,15 @@ def _alive(pid: int) -> bool:
     # A zombie (ended, not yet reaped by init) counts as ended.
     status = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0]
     return status != "Z"
+
+
+def dies(data: str, locale: str) -> bytes:
+    os._exit(1)  # a renderer killed mid-document (the out-of-memory killer, say)
+
+
+def test_a_dead_renderer_does_not_break_later_documents() -> None:
+    pool.configure(1)
+    with pytest.raises(BrokenProcessPool):
+        pool.render(dies, "x", "fr")  # tried twice, in two fresh processes: it dies both times
+    pid, _, _ = pool.render(pid_document, "after", "fr").decode().split(":")
+    assert int(pid) != os.getpid()

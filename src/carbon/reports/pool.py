@@ -24,6 +24,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -100,9 +101,32 @@ def render(build: Builder[T], data: T, locale: str) -> bytes:
             _cache.move_to_end(key)
             return hit
     pool = _executor()
-    pdf = build(data, locale) if pool is None else pool.submit(build, data, locale).result()
+    pdf = build(data, locale) if pool is None else _in_child(pool, build, data, locale)
     _remember(key, pdf)
     return pdf
+
+
+def _in_child(pool: ProcessPoolExecutor, build: Builder[T], data: T, locale: str) -> bytes:
+    """The build in a rendering process. A renderer that died (killed, out of memory) breaks
+    its whole pool: that pool is dropped so the next render starts a new one, and this one is
+    tried once more there."""
+    for attempt in (1, 2):
+        try:
+            return pool.submit(build, data, locale).result()
+        except BrokenProcessPool:
+            _discard(pool)
+            if attempt == 2:
+                raise
+            pool = _executor() or pool
+    raise AssertionError("unreachable")
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _digest(build: Callable[..., Any], data: Any, locale: str) -> str:
