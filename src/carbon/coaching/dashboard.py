@@ -11,6 +11,7 @@ return what they returned last time, the rows built then are reused (see build_d
 from __future__ import annotations
 
 from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -166,7 +167,8 @@ def build_dashboard(session: Session, cohort_id: int, now: datetime | None = Non
     key = (str(session.get_bind().engine.url), cohort_id)
     hit = _built.get(key)
     if hit is not None and hit[0] == stamp:
-        _built.move_to_end(key)
+        with suppress(KeyError):  # another request's thread may have just evicted it
+            _built.move_to_end(key)
         return hit[1]
     dashboard = _assemble(session, cohort_id, inputs, now)
     _built[key] = (stamp, dashboard)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 import numpy as np
@@ -62,7 +63,8 @@ def library_for(session: Session, version_id: int) -> FactorLibrary:
         while len(_libraries) > _CACHE_SIZE:
             _libraries.popitem(last=False)
     else:
-        _libraries.move_to_end(version.content_digest)
+        with suppress(KeyError):  # another request's thread may have just evicted it
+            _libraries.move_to_end(version.content_digest)
     return lib
 
 
@@ -103,7 +105,8 @@ def compute_period(
     key = _key(session, period.id, revision, version_id, scale)
     cached = _results.get(key)
     if cached is not None and cached[0] is not None:
-        _results.move_to_end(key)
+        with suppress(KeyError):  # another request's thread may have just evicted it
+            _results.move_to_end(key)
         return cached[0]
     lib = library_for(session, version_id)
     lines = period_lines(session, period.id)
