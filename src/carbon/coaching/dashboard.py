@@ -31,7 +31,7 @@ from carbon.coaching.footprints import (
 )
 from carbon.coaching.outliers import Outlier, outlier_postes
 from carbon.coaching.path import DONE_STATUSES, Completeness, Stage, completeness, derive_stage
-from carbon.db.compute import uncertainty_scale
+from carbon.db.compute import database_key, uncertainty_scale
 from carbon.db.models import Action, AuditLog, Enrolment, Target
 
 STUCK_AFTER = timedelta(days=30)
@@ -164,7 +164,7 @@ def build_dashboard(session: Session, cohort_id: int, now: datetime | None = Non
     )
     scale = uncertainty_scale()
     stamp = (inputs, now.replace(second=0, microsecond=0), repr(scale))
-    key = (str(session.get_bind().engine.url), cohort_id)
+    key = (database_key(session), cohort_id)
     hit = _built.get(key)
     if hit is not None and hit[0] == stamp:
         with suppress(KeyError):  # another request's thread may have just evicted it

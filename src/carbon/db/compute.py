@@ -147,12 +147,13 @@ def _key(
     version_id: int,
     scale: UncertaintyScale,
 ) -> tuple[Any, ...]:
-    url = session if isinstance(session, str) else _url(session)
+    url = session if isinstance(session, str) else database_key(session)
     return (url, period_id, revision, version_id, tuple(sorted(scale.quality_pct.items())),
             scale.default_quality, scale.unknown_factor_pct)  # fmt: skip
 
 
-def _url(session: Session) -> str:
+def database_key(session: Session) -> str:
+    """Which database a cached value came from (rolled-back test databases reuse ids)."""
     return str(session.get_bind().engine.url)
 
 
@@ -179,7 +180,7 @@ def compute_many(
     out: dict[int, Computed] = {}
     missing: dict[int, list[int]] = {}
     keys: dict[int, tuple[Any, ...]] = {}
-    url = _url(session)
+    url = database_key(session)
     for pid, version_id in periods:
         keys[pid] = _key(url, pid, revisions[pid], version_id, scale)
         hit = _results.get(keys[pid])

@@ -42,14 +42,12 @@ _cached_bytes = 0
 def configure(workers: int) -> None:
     """Render in ``workers`` child processes (0: in the calling thread). Applies to new work;
     a pool of another size is shut down after what it is rendering."""
-    global _workers, _pool
+    global _workers
     with _lock:
         if workers == _workers:
             return
         _workers = workers
-        old, _pool = _pool, None
-    if old is not None:
-        old.shutdown(wait=False)
+    _stop(wait=False, cancel=False)  # documents already asked for are still rendered
 
 
 def _executor() -> ProcessPoolExecutor | None:
@@ -67,11 +65,7 @@ def _executor() -> ProcessPoolExecutor | None:
 
 def shutdown() -> None:
     """Stop the rendering processes (the application's shutdown); a later render starts anew."""
-    global _pool
-    with _lock:
-        old, _pool = _pool, None
-    if old is not None:
-        old.shutdown(wait=True, cancel_futures=True)
+    _stop(wait=True, cancel=True)
 
 
 NICENESS = 10
@@ -122,11 +116,19 @@ def _in_child(pool: ProcessPoolExecutor, build: Builder[T], data: T, locale: str
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:
+    _stop(wait=False, cancel=True, only=pool)
+
+
+def _stop(*, wait: bool, cancel: bool, only: ProcessPoolExecutor | None = None) -> None:
+    """Take the current pool out of use (``only`` that one, if given) and shut it down; the next
+    render starts a new one."""
     global _pool
     with _lock:
-        if _pool is pool:
+        old = only or _pool
+        if _pool is old:
             _pool = None
-    pool.shutdown(wait=False, cancel_futures=True)
+    if old is not None:
+        old.shutdown(wait=wait, cancel_futures=cancel)
 
 
 def _digest(build: Callable[..., Any], data: Any, locale: str) -> str:
