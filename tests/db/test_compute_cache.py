@@ -59,6 +59,24 @@ def test_every_kind_of_change_invalidates(db_session: Session, period) -> None: 
     assert compute_period(db_session, period).total_kgco2e == pytest.approx(520.0)
 
 
+def test_edits_replace_the_cached_result_instead_of_piling_up(
+    db_session: Session, period
+) -> None:  # type: ignore[no-untyped-def]
+    user = f.make_user(db_session)
+    line = add_line(db_session, user.id, period, _line(quantity=1_000))
+    db_compute.clear_caches(libraries=False)
+    for quantity in (2_000, 3_000, 4_000):
+        update_line(db_session, user.id, line, _line(quantity=quantity),
+                    expected_version=line.version_id)  # fmt: skip
+        compute_period(db_session, period)
+        compute_many(db_session, [(period.id, period.library_version_id)])
+    # Three revisions computed by both paths: one entry, the last one (520 + 4,000 × 0.052 = 728).
+    assert len(db_compute._results) == 1
+    [(_, (result, postes))] = db_compute._results.values()
+    assert result is not None and result.total_kgco2e == pytest.approx(728.0)
+    assert postes == frozenset({"2.1"})
+
+
 def test_batch_and_single_agree(db_session: Session, period) -> None:  # type: ignore[no-untyped-def]
     other = f.make_period(db_session, library_version=period.library_version, year=2025)
     # 100 L × 3.10 = 310 kg in 1.2.

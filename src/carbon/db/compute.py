@@ -4,10 +4,12 @@ A period is always computed with the library version it is pinned to (methodolog
 new import never changes a past year silently. Loaded libraries are cached by content digest:
 the same content is the same library whatever database it came from.
 
-Results are cached per period under its ``(line_count, lines_revision)``, which
-carbon.db.line_stats renews with every insert, change or delete of one of its lines: a cached
-result is never stale, and a cohort page recomputes only what changed, reading one row per
-period instead of aggregating its lines.
+Results are cached per period and library version, with the period's ``(line_count,
+lines_revision)``, which carbon.db.line_stats renews with every insert, change or delete of one
+of its lines: a cached result is never stale, and a cohort page recomputes only what changed,
+reading one row per period instead of aggregating its lines. A new revision replaces the entry
+of the old one, which no one will ask for again: the cache holds one result per period, not one
+per edit (under a load of line edits, dead entries made every full garbage collection longer).
 """
 
 from __future__ import annotations
@@ -102,17 +104,15 @@ def compute_period(
     scale = scale or _scale
     version_id = library_version_id or period.library_version_id
     revision = line_revisions(session, [period.id])[period.id]
-    key = _key(session, period.id, revision, version_id, scale)
-    cached = _results.get(key)
+    key = _key(session, period.id, version_id, scale)
+    cached = _cached(key, revision)
     if cached is not None and cached[0] is not None:
-        with suppress(KeyError):  # another request's thread may have just evicted it
-            _results.move_to_end(key)
         return cached[0]
     lib = library_for(session, version_id)
     lines = period_lines(session, period.id)
     # Errors cite the line id: stored lines have no file line number.
     result = compute(lines, lib, scale, line_numbers=lines["id"].to_numpy())
-    _remember(key, (result, frozenset(lines["poste"])))
+    _remember(key, revision, (result, frozenset(lines["poste"])))
     return result
 
 
@@ -120,7 +120,8 @@ def compute_period(
 
 Computed = tuple[ComputationResult | None, frozenset[str]]  # None: a line the engine refuses
 _RESULTS_SIZE = 20_000
-_results: OrderedDict[tuple[Any, ...], Computed] = OrderedDict()
+# (database, period, library version, scale) -> ((line_count, lines_revision), computed)
+_results: OrderedDict[tuple[Any, ...], tuple[tuple[int, int], Computed]] = OrderedDict()
 
 
 def clear_caches(*, libraries: bool = True) -> None:
@@ -141,14 +142,10 @@ def line_revisions(session: Session, period_ids: Sequence[int]) -> dict[int, tup
 
 
 def _key(
-    session: Session | str,
-    period_id: int,
-    revision: tuple[int, int],
-    version_id: int,
-    scale: UncertaintyScale,
+    session: Session | str, period_id: int, version_id: int, scale: UncertaintyScale
 ) -> tuple[Any, ...]:
     url = session if isinstance(session, str) else database_key(session)
-    return (url, period_id, revision, version_id, tuple(sorted(scale.quality_pct.items())),
+    return (url, period_id, version_id, tuple(sorted(scale.quality_pct.items())),
             scale.default_quality, scale.unknown_factor_pct)  # fmt: skip
 
 
@@ -157,8 +154,19 @@ def database_key(session: Session) -> str:
     return str(session.get_bind().engine.url)
 
 
-def _remember(key: tuple[Any, ...], value: Computed) -> None:
-    _results[key] = value
+def _cached(key: tuple[Any, ...], revision: tuple[int, int]) -> Computed | None:
+    hit = _results.get(key)
+    if hit is None or hit[0] != revision:
+        return None
+    with suppress(KeyError):  # another request's thread may have just evicted it
+        _results.move_to_end(key)
+    return hit[1]
+
+
+def _remember(key: tuple[Any, ...], revision: tuple[int, int], value: Computed) -> None:
+    _results[key] = (revision, value)
+    with suppress(KeyError):
+        _results.move_to_end(key)
     while len(_results) > _RESULTS_SIZE:
         _results.popitem(last=False)
 
@@ -182,8 +190,8 @@ def compute_many(
     keys: dict[int, tuple[Any, ...]] = {}
     url = database_key(session)
     for pid, version_id in periods:
-        keys[pid] = _key(url, pid, revisions[pid], version_id, scale)
-        hit = _results.get(keys[pid])
+        keys[pid] = _key(url, pid, version_id, scale)
+        hit = _cached(keys[pid], revisions[pid])
         if hit is not None:
             out[pid] = hit
         else:
@@ -220,5 +228,5 @@ def compute_many(
                 except ComputationError:
                     result = None
             out[pid] = (result, frozenset(postes[lo:hi]))
-            _remember(keys[pid], out[pid])
+            _remember(keys[pid], revisions[pid], out[pid])
     return out
