@@ -18,6 +18,7 @@ from carbon.config import Settings
 from carbon.db.compute import configure as configure_computation
 from carbon.db.session import make_engine, make_sessionmaker
 from carbon.reports import pool as pdf_pool
+from carbon.web import gc_tuning
 from carbon.web.errors import install_error_handlers
 from carbon.web.i18n import LocaleMiddleware
 from carbon.web.routes import ROUTERS
@@ -34,6 +35,7 @@ from carbon.web.templating import make_templates
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    gc_tuning.settle()  # the application is built: what is alive now lives as long as it
     yield
     pdf_pool.shutdown()  # the PDF renderers end with the server
 
