@@ -268,3 +268,39 @@ def test_unchanged_inputs_reuse_the_table_and_any_change_rebuilds_it(
     # The clock moves the "stuck" flag: 45 days later Delta is stuck.
     later = build_dashboard(db_session, b.cohort.id, now=NOW + timedelta(days=45))
     assert Flag.stuck in next(r for r in later.rows if r.company.name == "Delta").flags
+
+
+def test_a_change_rebuilds_its_company_only_and_gives_what_a_full_build_gives(
+    db_session: Session, lib: LibraryVersion, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b = build(db_session, lib)
+    first = build_dashboard(db_session, b.cohort.id, now=NOW)
+    built_for: list[list[str]] = []
+    load = dashboard.load_cohort
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        built_for.append([r[1] for r in kwargs["rows"].companies])
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "load_cohort", recording)
+    # Bravo's only line goes: poste 2.1 keeps three companies (Alpha, Delta, Foxtrot), fewer
+    # than the four a fence needs, so Foxtrot's outlier flag goes too, though only Bravo changed.
+    bravo = next(r for r in first.rows if r.company.name == "Bravo")
+    period = db_session.get(ReportingPeriod, bravo.footprint.id)  # type: ignore[union-attr]
+    assert period is not None
+    for line in list(period.lines):
+        db_session.delete(line)
+    db_session.flush()
+    again = build_dashboard(db_session, b.cohort.id, now=NOW)
+    assert built_for == [["Bravo"]]
+    rows = {r.company.name: r for r in again.rows}
+    assert rows["Bravo"].total_kg is None and rows["Bravo"].footprint is None
+    assert rows["Foxtrot"].flags == () and rows["Foxtrot"].outliers == ()
+    assert rows["Alpha"].total_kg == pytest.approx(14_000.0)  # reused, unchanged
+    # The same table as one built from nothing.
+    dashboard.clear_cache()
+    clear_caches(libraries=False)
+    full = build_dashboard(db_session, b.cohort.id, now=NOW)
+    assert built_for[-1] == ["Alpha", "Bravo", "Charlie", "Delta", "Foxtrot"]
+    assert full is not again
+    assert (full.rows, full.kpis) == (again.rows, again.kpis)

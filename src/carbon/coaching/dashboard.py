@@ -5,7 +5,8 @@ it last did anything, its flags, its latest footprint against the base year, and
 Built from five queries (companies, periods with their line counts and revisions, latest
 audit entries, action counts, targets): their number does not grow with the cohort, and none
 reads the lines. Footprints come from the results cache (carbon.db.compute). When the queries
-return what they returned last time, the rows built then are reused (see build_dashboard).
+return what they returned last time, the table built then is reused; otherwise only the rows
+of the companies whose rows changed are built again (see build_dashboard).
 """
 
 from __future__ import annotations
@@ -140,19 +141,65 @@ class _Inputs:
     audit: tuple[tuple[Any, ...], ...]  # (company id, latest audit entry)
     actions: tuple[tuple[Any, ...], ...]  # per company: counts and sums, see _action_counts
 
+    def by_company(self) -> dict[int, _CompanyInputs]:
+        """The same rows, company by company, in the table's (name) order."""
+        periods: dict[int, list[tuple[Any, ...]]] = {}
+        for r in self.cohort.periods:
+            periods.setdefault(r[1], []).append(r)
+        targets: dict[int, list[TargetRow]] = {}
+        for t in self.targets:
+            targets.setdefault(t.company_id, []).append(t)
+        audit = {r[0]: r for r in self.audit}
+        actions = {r[0]: r for r in self.actions}
+        return {
+            c[0]: _CompanyInputs(c, tuple(periods.get(c[0], ())), tuple(targets.get(c[0], ())),
+                                 audit.get(c[0]), actions.get(c[0]))
+            for c in self.cohort.companies
+        }  # fmt: skip
 
-# Per database and cohort: the inputs, the minute and the scale a dashboard was built for.
-_built: OrderedDict[tuple[str, int], tuple[tuple[Any, ...], Dashboard]] = OrderedDict()
+
+@dataclass(frozen=True)
+class _CompanyInputs:
+    company: tuple[Any, ...]
+    periods: tuple[tuple[Any, ...], ...]
+    targets: tuple[TargetRow, ...]
+    audit: tuple[Any, ...] | None
+    actions: tuple[Any, ...] | None
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A company's row before what depends on the rest of the cohort (its outliers) and on the
+    clock (the "stuck" flag): its flags and outliers are left empty here."""
+
+    row: CompanyRow
+    poste_intensities: dict[str, float]  # kgCO2e per FTE, for the cohort's outlier fences
+    done: int  # validated or locked periods
+
+
+@dataclass(frozen=True)
+class _Memo:
+    stamp: tuple[Any, ...]  # the inputs, the minute and the scale the dashboard was built for
+    scale: str
+    dashboard: Dashboard
+    parts: dict[int, tuple[_CompanyInputs, _Part]]
+
+
+# Per database and cohort: the last dashboard built, and each company's part of it.
+_built: OrderedDict[tuple[str, int], _Memo] = OrderedDict()
 _BUILT_SIZE = 64
 
 
 def build_dashboard(session: Session, cohort_id: int, now: datetime | None = None) -> Dashboard:
     """The cohort's table and KPIs; ``now`` is the clock (tests freeze it).
 
-    The queries run every time (five, none over the lines); building the rows from them is
-    skipped when they return what they returned last time, in the same minute (the "stuck" flag
-    is the only thing the clock changes) and with the same uncertainty scale. Footprints enter
-    through the periods' line revisions, which any change to a line moves.
+    The queries run every time (five, none over the lines). When they return what they returned
+    last time, in the same minute (the "stuck" flag is the only thing the clock changes) and
+    with the same uncertainty scale, the last dashboard is returned as it is. Otherwise only the
+    companies whose rows changed are built again (a line edit changes one company): the outlier
+    fences, the flags and the KPIs, which depend on the whole cohort or the clock, are worked
+    out over every company's part. Footprints enter through the periods' line revisions, which
+    any change to a line moves.
     """
     now = now or datetime.now(UTC)
     in_cohort = select(Enrolment.company_id).where(Enrolment.cohort_id == cohort_id)
@@ -162,16 +209,25 @@ def build_dashboard(session: Session, cohort_id: int, now: datetime | None = Non
         _audit_rows(session, in_cohort),
         _action_rows(session, in_cohort),
     )
-    scale = uncertainty_scale()
-    stamp = (inputs, now.replace(second=0, microsecond=0), repr(scale))
+    scale = repr(uncertainty_scale())
+    stamp = (inputs, now.replace(second=0, microsecond=0), scale)
     key = (database_key(session), cohort_id)
     hit = _built.get(key)
-    if hit is not None and hit[0] == stamp:
+    if hit is not None and hit.stamp == stamp:
         with suppress(KeyError):  # another request's thread may have just evicted it
             _built.move_to_end(key)
-        return hit[1]
-    dashboard = _assemble(session, cohort_id, inputs, now)
-    _built[key] = (stamp, dashboard)
+        return hit.dashboard
+    known = hit.parts if hit is not None and hit.scale == scale else {}
+    companies = inputs.by_company()
+    changed = {cid: c for cid, c in companies.items() if cid not in known or known[cid][0] != c}
+    fresh = _build_parts(session, cohort_id, changed)
+    parts = {
+        cid: (c, fresh[cid] if cid in fresh else known[cid][1]) for cid, c in companies.items()
+    }
+    dashboard = _finish([part for _, part in parts.values()], now)
+    _built[key] = _Memo(stamp, scale, dashboard, parts)
+    with suppress(KeyError):
+        _built.move_to_end(key)
     while len(_built) > _BUILT_SIZE:
         _built.popitem(last=False)
     return dashboard
@@ -181,16 +237,24 @@ def clear_cache() -> None:
     _built.clear()
 
 
-def _assemble(session: Session, cohort_id: int, inputs: _Inputs, now: datetime) -> Dashboard:
-    targets = _headline_targets(inputs.targets)
-    data = load_cohort(
-        session, cohort_id, [t.base_period_id for t in targets.values()], rows=inputs.cohort
+def _build_parts(
+    session: Session, cohort_id: int, changed: dict[int, _CompanyInputs]
+) -> dict[int, _Part]:
+    """The parts of the ``changed`` companies: their footprints (cached unless their lines
+    changed) and everything of their rows that is theirs alone."""
+    if not changed:
+        return {}
+    rows = CohortRows(
+        tuple(c.company for c in changed.values()),
+        tuple(p for c in changed.values() for p in c.periods),
     )
-    activity = _last_activity(inputs.audit, data)
-    actions = _action_counts(inputs.actions)
-    outliers = outlier_postes(_poste_intensities(data))
+    targets = _headline_targets(tuple(t for c in changed.values() for t in c.targets))
+    data = load_cohort(session, cohort_id, [t.base_period_id for t in targets.values()], rows=rows)
+    activity = _last_activity(tuple(c.audit for c in changed.values() if c.audit), data)
+    actions = _action_counts(tuple(c.actions for c in changed.values() if c.actions))
+    intensities = _poste_intensities(data)
     by_id = {p.id: p for ps in data.periods.values() for p in ps}
-    rows: list[CompanyRow] = []
+    parts: dict[int, _Part] = {}
     for cid, company in data.companies.items():
         periods = data.periods.get(cid, [])
         acts = actions.get(cid, ActionCounts())
@@ -199,42 +263,52 @@ def _assemble(session: Session, cohort_id: int, inputs: _Inputs, now: datetime) 
         comparable = footprint is not None and ref is not None and footprint.year > ref.year
         total = result.total_kgco2e if result else None
         base = base_result.total_kgco2e if base_result and comparable else None
-        flags: list[Flag] = []
         submitted = [p for p in periods if p.status == "submitted"]
-        if submitted:
+        t = targets.get(cid)
+        row = CompanyRow(
+            company=company,
+            stage=derive_stage([p.state for p in periods], acts.planned, acts.under_way),
+            current=current,
+            footprint=footprint,
+            reference=ref,
+            submitted=submitted[-1] if submitted else None,
+            total_kg=total,
+            base_kg=base,
+            change=None if total is None or base is None else change(total, base),
+            intensities=_intensities(company, footprint, total, ref, base),
+            completeness=completeness(
+                company.sector, data.postes.get(current.id, ()) if current else ()
+            ),
+            last_activity=activity.get(cid),
+            flags=(),
+            outliers=(),
+            target=None if t is None else _target_view(t, data, company, footprint, by_id),
+            actions=acts,
+        )
+        done = sum(p.status in DONE_STATUSES for p in periods)
+        parts[cid] = _Part(row, intensities.get(cid, {}), done)
+    return parts
+
+
+def _finish(parts: list[_Part], now: datetime) -> Dashboard:
+    """The rows with their flags and outliers, and the KPIs: what needs the whole cohort."""
+    outliers = outlier_postes({p.row.company.id: p.poste_intensities for p in parts})
+    rows: list[CompanyRow] = []
+    for part in parts:
+        row = part.row
+        cid = row.company.id
+        flags: list[Flag] = []
+        if row.submitted is not None:
             flags.append(Flag.to_validate)
-        last = activity.get(cid)
-        done = current is not None and current.status in DONE_STATUSES
-        if not done and (last or company.enrolled_at) < now - STUCK_AFTER:
+        done = row.current is not None and row.current.status in DONE_STATUSES
+        if not done and (row.last_activity or row.company.enrolled_at) < now - STUCK_AFTER:
             flags.append(Flag.stuck)
         if cid in outliers:
             flags.append(Flag.outlier)
-        if footprint is not None and result is None:
+        if row.footprint is not None and row.total_kg is None:
             flags.append(Flag.error)
-        t = targets.get(cid)
-        rows.append(
-            CompanyRow(
-                company=company,
-                stage=derive_stage([p.state for p in periods], acts.planned, acts.under_way),
-                current=current,
-                footprint=footprint,
-                reference=ref,
-                submitted=submitted[-1] if submitted else None,
-                total_kg=total,
-                base_kg=base,
-                change=None if total is None or base is None else change(total, base),
-                intensities=_intensities(company, footprint, total, ref, base),
-                completeness=completeness(
-                    company.sector, data.postes.get(current.id, ()) if current else ()
-                ),
-                last_activity=last,
-                flags=tuple(flags),
-                outliers=tuple(outliers.get(cid, ())),
-                target=None if t is None else _target_view(t, data, company, footprint, by_id),
-                actions=acts,
-            )
-        )
-    return Dashboard(rows, _kpis(rows, data))
+        rows.append(replace(row, flags=tuple(flags), outliers=tuple(outliers.get(cid, ()))))
+    return Dashboard(rows, _kpis(rows, parts))
 
 
 def _intensities(
@@ -252,12 +326,11 @@ def _intensities(
     return {u: Intensity(u, per(total, footprint, u), per(base, ref, u)) for u in INTENSITY_UNITS}
 
 
-def _kpis(rows: list[CompanyRow], data: CohortFootprints) -> CohortKpis:
-    done = [p for ps in data.periods.values() for p in ps if p.status in DONE_STATUSES]
+def _kpis(rows: list[CompanyRow], parts: list[_Part]) -> CohortKpis:
     return CohortKpis(
         companies=len(rows),
-        companies_validated=len({p.company_id for p in done}),
-        footprints_validated=len(done),
+        companies_validated=sum(p.done > 0 for p in parts),
+        footprints_validated=sum(p.done for p in parts),
         awaiting_validation=sum(Flag.to_validate in r.flags for r in rows),
         stuck=sum(Flag.stuck in r.flags for r in rows),
         actions_identified=sum(r.actions.identified for r in rows),
