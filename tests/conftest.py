@@ -182,11 +182,13 @@ def _fresh_computation_caches() -> Iterator[None]:
     from carbon.coaching import dashboard
     from carbon.db.compute import clear_caches
     from carbon.reports import pool
+    from carbon.web import cohort_rows
 
-    for clear in (clear_caches, pool.clear_cache, dashboard.clear_cache):
+    caches = (clear_caches, pool.clear_cache, dashboard.clear_cache, cohort_rows.clear_cache)
+    for clear in caches:
         clear()
     yield
-    for clear in (clear_caches, pool.clear_cache, dashboard.clear_cache):
+    for clear in caches:
         clear()
 
 

@@ -59,9 +59,7 @@ def test_every_kind_of_change_invalidates(db_session: Session, period) -> None: 
     assert compute_period(db_session, period).total_kgco2e == pytest.approx(520.0)
 
 
-def test_edits_replace_the_cached_result_instead_of_piling_up(
-    db_session: Session, period
-) -> None:  # type: ignore[no-untyped-def]
+def test_edits_replace_the_cached_result_instead_of_piling_up(db_session: Session, period) -> None:  # type: ignore[no-untyped-def]
     user = f.make_user(db_session)
     line = add_line(db_session, user.id, period, _line(quantity=1_000))
     db_compute.clear_caches(libraries=False)

@@ -384,3 +384,28 @@ def test_the_history_column_says_modification_not_evolution(as_user: Any, world:
         carol.form("/lang", data={"lang": lang})  # the language switch in the page header
         panel = soup(carol.get(f"/periods/{world.period_a.id}/validation"))
         assert [text(th) for th in panel.select("table.history th")][2] == word
+
+
+def test_a_kept_row_follows_its_data_and_its_language(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    """Rows are kept as HTML between views (carbon.web.cohort_rows): a change to the company's
+    data or another language must still show in its row."""
+    url = f"/cohorts/{cohort_a(db_session, world).id}"
+    carol = as_user("carol")
+
+    def row_cells(locale: str = "en") -> list[str]:
+        carol.form("/lang", {"lang": locale, "next": url}, follow_redirects=False)
+        row = soup(carol.get(url)).select_one(f"#company-{world.company_a.id}")
+        assert row is not None
+        return [text(td) for td in row.find_all("td")]
+
+    assert row_cells()[4] == "3.6 t CO₂e 2024 · draft"
+    assert row_cells()[4] == "3.6 t CO₂e 2024 · draft"  # kept
+    # 3,620 + 10,000 kWh × 0.052 = 4,140 kg.
+    f.make_line(db_session, world.period_a, poste="2.1", factor_id="bundled:elec-fr-2022",
+                quantity=10_000, unit="kWh")  # fmt: skip
+    db_session.flush()
+    assert row_cells()[4] == "4.1 t CO₂e 2024 · draft"
+    assert row_cells("it")[4] == "4,1 t CO₂e 2024 · bozza"
+    assert row_cells()[4] == "4.1 t CO₂e 2024 · draft"

@@ -183,6 +183,7 @@ class _Memo:
     scale: str
     dashboard: Dashboard
     parts: dict[int, tuple[_CompanyInputs, _Part]]
+    finished: dict[int, tuple[_Part, CompanyRow]]  # each part and the row finished from it
 
 
 # Per database and cohort: the last dashboard built, and each company's part of it.
@@ -224,8 +225,10 @@ def build_dashboard(session: Session, cohort_id: int, now: datetime | None = Non
     parts = {
         cid: (c, fresh[cid] if cid in fresh else known[cid][1]) for cid, c in companies.items()
     }
-    dashboard = _finish([part for _, part in parts.values()], now)
-    _built[key] = _Memo(stamp, scale, dashboard, parts)
+    previous = {} if hit is None else hit.finished
+    dashboard = _finish([part for _, part in parts.values()], now, previous)
+    finished = {r.company.id: (parts[r.company.id][1], r) for r in dashboard.rows}
+    _built[key] = _Memo(stamp, scale, dashboard, parts, finished)
     with suppress(KeyError):
         _built.move_to_end(key)
     while len(_built) > _BUILT_SIZE:
@@ -290,8 +293,12 @@ def _build_parts(
     return parts
 
 
-def _finish(parts: list[_Part], now: datetime) -> Dashboard:
-    """The rows with their flags and outliers, and the KPIs: what needs the whole cohort."""
+def _finish(
+    parts: list[_Part], now: datetime, previous: dict[int, tuple[_Part, CompanyRow]]
+) -> Dashboard:
+    """The rows with their flags and outliers, and the KPIs: what needs the whole cohort.
+    A row finished last time from the same part, with the same flags and outliers, is reused
+    as it is (the page keeps rendered rows while they are unchanged)."""
     outliers = outlier_postes({p.row.company.id: p.poste_intensities for p in parts})
     rows: list[CompanyRow] = []
     for part in parts:
@@ -307,7 +314,13 @@ def _finish(parts: list[_Part], now: datetime) -> Dashboard:
             flags.append(Flag.outlier)
         if row.footprint is not None and row.total_kg is None:
             flags.append(Flag.error)
-        rows.append(replace(row, flags=tuple(flags), outliers=tuple(outliers.get(cid, ()))))
+        flagged, found = tuple(flags), tuple(outliers.get(cid, ()))
+        before_part, before = previous.get(cid, (None, None))
+        same = before_part is part and before is not None
+        if same and before is not None and (before.flags, before.outliers) == (flagged, found):
+            rows.append(before)
+        else:
+            rows.append(replace(row, flags=flagged, outliers=found))
     return Dashboard(rows, _kpis(rows, parts))
 
 

@@ -36,6 +36,7 @@ from carbon.coaching.validation import (
 )
 from carbon.db.models import Programme, ReportingPeriod
 from carbon.web.access import Principal, coached_company_ids
+from carbon.web.cohort_rows import row_renderer
 from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import N_, get_locale
 from carbon.web.i18n import gettext as _
@@ -112,7 +113,7 @@ def cohort_page(
     query = TableQuery.parse(request.query_params)
     rows = query.apply(dashboard.rows)
     page = paginate(rows, query.page)
-    ctx = {
+    ctx: dict[str, Any] = {
         "cohort": cohort,
         "programme": session.get(Programme, cohort.programme_id),
         "kpis": dashboard.kpis,
@@ -126,10 +127,10 @@ def cohort_page(
         "sectors": sorted({r.company.sector for r in dashboard.rows}),
         "countries": sorted({r.company.country for r in dashboard.rows}),
         "sort_keys": [(k, _(SORT_LABELS[k])) for k in SORT_KEYS],
-        **labels(),
-        **_table_labels(),
     }
-    return render(request, "cohort.html", ctx, blocks=["companies"])
+    row_context = {**labels(), **_table_labels()}
+    ctx["row_html"] = row_renderer(request.app.state.templates.env, row_context)
+    return render(request, "cohort.html", {**ctx, **row_context}, blocks=["companies"])
 
 
 def _table_labels() -> dict[str, dict[Any, str]]:
