@@ -183,8 +183,10 @@ def _fresh_computation_caches() -> Iterator[None]:
     from carbon.db.compute import clear_caches
     from carbon.reports import pool
     from carbon.web import cohort_rows
+    from carbon.web.routes import results
 
-    caches = (clear_caches, pool.clear_cache, dashboard.clear_cache, cohort_rows.clear_cache)
+    caches = (clear_caches, pool.clear_cache, dashboard.clear_cache, cohort_rows.clear_cache,
+              results.clear_cache)  # fmt: skip
     for clear in caches:
         clear()
     yield

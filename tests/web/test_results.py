@@ -28,6 +28,7 @@ from carbon.web.results_view import (
     BaseYear,
     build_dashboard,
 )
+from carbon.web.routes import results
 from carbon.web.routes.results import facts_of, line_infos
 from tests import factories as f
 from tests.accounting.library_builder import DIESEL, DIESEL_SPLIT, ELEC_FR, make_library
@@ -191,6 +192,34 @@ def test_change_against_the_base_year_and_intensities(
     years = [text(tr, "th") for tr in page.select("#history tbody tr")]
     assert years == ["2024 base year", "2025"]
     assert page.select_one("#history tr[aria-current]") is not None
+
+
+def test_a_kept_dashboard_follows_its_lines_and_the_other_years(
+    as_user: Any, world: World, db_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dashboards are kept while their inputs are unchanged (results.load_dashboard)."""
+    p2025 = second_year(db_session, world)
+    alice = as_user("alice")
+    built: list[int] = []
+    build = results._build
+    monkeypatch.setattr(results, "_build", lambda s, p, loc: built.append(p.id) or build(s, p, loc))
+
+    def page() -> BeautifulSoup:
+        return soup(alice.get(f"/periods/{p2025.id}/results"))
+
+    assert text(page(), "#total-value") == "3.0 t CO₂e"
+    assert text(page(), "#total-value") == "3.0 t CO₂e"
+    assert built == [p2025.id]  # the second view was the kept one
+    # One more line: 3,000 + 10,000 kWh × 0.052 = 3,520 kg.
+    f.make_line(db_session, p2025, poste="2.1", factor_id="bundled:elec-fr-2022",
+                quantity=10_000, unit="kWh")  # fmt: skip
+    db_session.flush()
+    assert text(page(), "#total-value") == "3.5 t CO₂e"
+    # The base year's FTE is another period's: 3,620 / 10 = 362 kg = 0.36 t per FTE (was 0.18).
+    world.period_a.fte = 10.0
+    db_session.flush()
+    assert "0.36 t CO₂e" in text(page(), "#intensity-fte")
+    assert len(built) == 3
 
 
 def test_breakdown_switches_in_place_with_htmx(as_user: Any, world: World) -> None:

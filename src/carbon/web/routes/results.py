@@ -8,7 +8,9 @@ may see the company (its members, its coaches, administrators).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -29,7 +31,7 @@ from carbon.accounting.postes import (
 )
 from carbon.accounting.progress import Change
 from carbon.accounting.results import ComputationResult
-from carbon.db.compute import compute_period, library_for
+from carbon.db.compute import compute_period, database_key, library_for, uncertainty_scale
 from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.factors.bundled import find_activity
 from carbon.web.deps import Id, PrincipalDep, SessionDep
@@ -103,9 +105,54 @@ def _computed(session: Session, period: ReportingPeriod) -> ComputationResult | 
         return None  # shown as "cannot be computed" in the history, not an error of this page
 
 
+# Per database, period and language: the last dashboard built and what it was built from.
+_DASHBOARDS_SIZE = 2_000
+_dashboards: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Dashboard]] = OrderedDict()
+
+
+def _inputs(period: ReportingPeriod) -> tuple[Any, ...]:
+    """What a period's dashboard is built from, as its company's periods say it: each year's
+    figures, status and pinned library, and its lines' revision (carbon.db.line_stats renews it
+    on any change to a line, comments included)."""
+    company = period.company
+    return (
+        repr(uncertainty_scale()),
+        company.sector_unit_label,
+        tuple(
+            (p.id, p.year, p.is_base_year, p.status, p.library_version_id, p.line_count,
+             p.lines_revision, p.fte, p.revenue_keur, p.sector_activity)
+            for p in company.periods
+        ),
+    )  # fmt: skip
+
+
 def load_dashboard(session: Session, period: ReportingPeriod) -> Dashboard:
-    """The period's dashboard with the company's other years; ComputationError on bad lines."""
+    """The period's dashboard with the company's other years; ComputationError on bad lines.
+
+    Kept while its inputs are unchanged: members reread their dashboard far more often than
+    they change a line, and building it (six footprints, the lines' labels, the uncertainty
+    contributors) is most of the page's time.
+    """
     locale = get_locale()
+    key = (database_key(session), period.id, locale)
+    inputs = _inputs(period)
+    hit = _dashboards.get(key)
+    if hit is not None and hit[0] == inputs:
+        with suppress(KeyError):  # another request's thread may have just evicted it
+            _dashboards.move_to_end(key)
+        return hit[1]
+    dashboard = _build(session, period, locale)
+    _dashboards[key] = (inputs, dashboard)
+    while len(_dashboards) > _DASHBOARDS_SIZE:
+        _dashboards.popitem(last=False)
+    return dashboard
+
+
+def clear_cache() -> None:
+    _dashboards.clear()
+
+
+def _build(session: Session, period: ReportingPeriod, locale: str) -> Dashboard:
     library = library_for(session, period.library_version_id)
     result = compute_period(session, period)
     history, base = [], None
