@@ -201,8 +201,12 @@ def test_a_kept_dashboard_follows_its_lines_and_the_other_years(
     p2025 = second_year(db_session, world)
     alice = as_user("alice")
     built: list[int] = []
-    build = results._build
+    build, own = results._build, results.own_figures
     monkeypatch.setattr(results, "_build", lambda s, p, loc: built.append(p.id) or build(s, p, loc))
+    owns: list[float] = []
+    monkeypatch.setattr(
+        results, "own_figures", lambda r, *a: owns.append(r.total_kgco2e) or own(r, *a)
+    )
 
     def page() -> BeautifulSoup:
         return soup(alice.get(f"/periods/{p2025.id}/results"))
@@ -220,6 +224,9 @@ def test_a_kept_dashboard_follows_its_lines_and_the_other_years(
     db_session.flush()
     assert "0.36 t CO₂e" in text(page(), "#intensity-fte")
     assert len(built) == 3
+    # The year's own figures (sources, uncertainty) were derived twice: for 3,000 and 3,520 kg;
+    # the base year's change reused them.
+    assert owns == [pytest.approx(3_000.0), pytest.approx(3_520.0)]
 
 
 def test_breakdown_switches_in_place_with_htmx(as_user: Any, world: World) -> None:

@@ -5,7 +5,8 @@ must show the same figures, so they are derived once, here, from a
 :class:`~carbon.accounting.results.ComputationResult`, the factor library it used and plain
 facts about the period. Templates only format; tests check each figure without a browser.
 :func:`build_dashboard` is pure; ``carbon.web.routes.results.load_dashboard`` gathers its
-inputs from the database.
+inputs from the database. It is two steps: :func:`own_figures`, from the period alone (the
+costly part), and :func:`compare_years`, against the base year and the company's history.
 """
 
 from __future__ import annotations
@@ -266,6 +267,53 @@ def intensities(
     return tuple(rows)
 
 
+@dataclass(frozen=True)
+class OwnFigures:
+    """What the dashboard derives from the period alone (its lines, its library), in one
+    language: the costly part, reusable while another year of the company changes."""
+
+    result: ComputationResult
+    used: frozenset[str]  # postes with lines behind them
+    sources: tuple[LineRow, ...]
+    improvements: tuple[LineRow, ...]
+    unchecked: Reliance
+    estimates: Reliance
+
+
+def own_figures(
+    result: ComputationResult, library: FactorLibrary, lines: Mapping[int, LineInfo]
+) -> OwnFigures:
+    """The period's largest sources, the lines whose uncertainty weighs most, and how much of
+    the total rests on unchecked or estimated factors."""
+    detail = result.lines
+    total = result.total_kgco2e
+    # Poste 1.5 is reported apart: its lines are neither sources of the total nor in its shares.
+    counted = detail[~detail["poste"].isin([p.code for p in POSTES if p.reported_apart])]
+    flags = library.factors.set_index("factor_id")
+    checked = counted["factor_id"].map(flags["checked"]).fillna(False).astype(bool)
+    estimate = counted["factor_id"].map(flags["estimate"]).fillna(False).astype(bool)
+
+    top = counted.nlargest(TOP_SOURCES, "kgco2e")
+    top = top[top["kgco2e"] > 0]
+    sources = _line_rows(top, lines, top["kgco2e"] / total * 100.0 if total else top["kgco2e"])
+    improvements: tuple[LineRow, ...] = ()
+    if result.uncertainty_kgco2e > 0 and len(detail):
+        worst = result.uncertainty_contributors(TOP_IMPROVEMENTS)
+        # A line below half a percent would read "0 %": not worth the reader's attention.
+        keep = worst["variance_share"] >= MIN_IMPROVEMENT_SHARE
+        keep.iloc[:1] = worst["variance_share"].iloc[:1] > 0
+        worst = worst[keep]
+        improvements = _line_rows(worst, lines, worst["variance_share"] * 100.0, library)
+    return OwnFigures(
+        result=result,
+        used=frozenset(used_postes(detail)),
+        sources=sources,
+        improvements=improvements,
+        unchecked=_reliance(counted, ~checked, total),
+        estimates=_reliance(counted, estimate, total),
+    )
+
+
 def build_dashboard(
     result: ComputationResult,
     library: FactorLibrary,
@@ -276,10 +324,21 @@ def build_dashboard(
     history: Sequence[YearRow] = (),
 ) -> Dashboard:
     """Everything the dashboard shows. ``base`` is None for the base year itself, or without one."""
-    detail = result.lines
+    return compare_years(own_figures(result, library, lines), facts, locale, base, history)
+
+
+def compare_years(
+    own: OwnFigures,
+    facts: PeriodFacts,
+    locale: str,
+    base: BaseYear | None = None,
+    history: Sequence[YearRow] = (),
+) -> Dashboard:
+    """The dashboard from the period's own figures, set against its base year and history."""
+    result = own.result
     total = result.total_kgco2e
     base_result = None if base is None else base.result
-    postes = _poste_rows(result, used_postes(detail), base_result)
+    postes = _poste_rows(result, set(own.used), base_result)
     categories = tuple(
         GroupRow(
             key=n,
@@ -302,33 +361,16 @@ def build_dashboard(
         )
         for s, kg in result.by_scope.items()
     )
-    # Poste 1.5 is reported apart: its lines are neither sources of the total nor in its shares.
-    counted = detail[~detail["poste"].isin([p.code for p in POSTES if p.reported_apart])]
-    flags = library.factors.set_index("factor_id")
-    checked = counted["factor_id"].map(flags["checked"]).fillna(False).astype(bool)
-    estimate = counted["factor_id"].map(flags["estimate"]).fillna(False).astype(bool)
-
-    top = counted.nlargest(TOP_SOURCES, "kgco2e")
-    top = top[top["kgco2e"] > 0]
-    sources = _line_rows(top, lines, top["kgco2e"] / total * 100.0 if total else top["kgco2e"])
-    improvements: tuple[LineRow, ...] = ()
-    if result.uncertainty_kgco2e > 0 and len(detail):
-        worst = result.uncertainty_contributors(TOP_IMPROVEMENTS)
-        # A line below half a percent would read "0 %": not worth the reader's attention.
-        keep = worst["variance_share"] >= MIN_IMPROVEMENT_SHARE
-        keep.iloc[:1] = worst["variance_share"].iloc[:1] > 0
-        worst = worst[keep]
-        improvements = _line_rows(worst, lines, worst["variance_share"] * 100.0, library)
     return Dashboard(
         result=result,
         categories=categories,
         scopes=scopes,
         change=None if base_result is None else change(total, base_result.total_kgco2e),
         base_year=None if base is None else base.year,
-        sources=sources,
-        improvements=improvements,
+        sources=own.sources,
+        improvements=own.improvements,
         intensities=intensities(total, facts, base),
-        unchecked=_reliance(counted, ~checked, total),
-        estimates=_reliance(counted, estimate, total),
+        unchecked=own.unchecked,
+        estimates=own.estimates,
         history=tuple(history),
     )

@@ -31,7 +31,13 @@ from carbon.accounting.postes import (
 )
 from carbon.accounting.progress import Change
 from carbon.accounting.results import ComputationResult
-from carbon.db.compute import compute_period, database_key, library_for, uncertainty_scale
+from carbon.db.compute import (
+    compute_many,
+    compute_period,
+    database_key,
+    library_for,
+    uncertainty_scale,
+)
 from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.factors.bundled import find_activity
 from carbon.web.deps import Id, PrincipalDep, SessionDep
@@ -50,10 +56,12 @@ from carbon.web.results_view import (
     Dashboard,
     GroupRow,
     LineInfo,
+    OwnFigures,
     PeriodFacts,
     YearRow,
-    build_dashboard,
+    compare_years,
     factor_record,
+    own_figures,
 )
 from carbon.web.templating import render
 
@@ -96,13 +104,6 @@ def facts_of(period: ReportingPeriod) -> PeriodFacts:
         sector_activity=period.sector_activity,
         sector_unit_label=period.company.sector_unit_label,
     )
-
-
-def _computed(session: Session, period: ReportingPeriod) -> ComputationResult | None:
-    try:
-        return compute_period(session, period)
-    except ComputationError:
-        return None  # shown as "cannot be computed" in the history, not an error of this page
 
 
 # Per database, period and language: the last dashboard built and what it was built from.
@@ -150,19 +151,50 @@ def load_dashboard(session: Session, period: ReportingPeriod) -> Dashboard:
 
 def clear_cache() -> None:
     _dashboards.clear()
+    _owns.clear()
 
 
 def _build(session: Session, period: ReportingPeriod, locale: str) -> Dashboard:
-    library = library_for(session, period.library_version_id)
     result = compute_period(session, period)
+    # The other years: from the results cache, under the revisions the periods already carry.
+    others = [p for p in period.company.periods if p.id != period.id]
+    computed = compute_many(
+        session,
+        [(p.id, p.library_version_id) for p in others],
+        revisions={p.id: (p.line_count, p.lines_revision) for p in others},
+    )
     history, base = [], None
     for p in period.company.periods:  # ordered by year
-        r = result if p.id == period.id else _computed(session, p)
+        # None: the year cannot be computed, shown so in the history; not an error of this page.
+        r = result if p.id == period.id else computed[p.id][0]
         history.append(YearRow(p.id, p.year, p.is_base_year, p.status, r))
         if p.is_base_year and p.id != period.id and r is not None:
             base = BaseYear(p.year, r, facts_of(p))
-    infos = line_infos(session, period, library, locale)
-    return build_dashboard(result, library, infos, facts_of(period), locale, base, history)
+    return compare_years(_own(session, period, result, locale), facts_of(period), locale, base,
+                         history)  # fmt: skip
+
+
+# Per database, period and language: the figures of the period alone, for the result they were
+# derived from (held here, so ``is`` is a safe test: the results cache gives the same object
+# for the same lines' revision, library and scale).
+_owns: OrderedDict[tuple[Any, ...], OwnFigures] = OrderedDict()
+
+
+def _own(
+    session: Session, period: ReportingPeriod, result: ComputationResult, locale: str
+) -> OwnFigures:
+    key = (database_key(session), period.id, locale)
+    own = _owns.get(key)
+    if own is not None and own.result is result:
+        with suppress(KeyError):  # another request's thread may have just evicted it
+            _owns.move_to_end(key)
+        return own
+    library = library_for(session, period.library_version_id)
+    own = own_figures(result, library, line_infos(session, period, library, locale))
+    _owns[key] = own
+    while len(_owns) > _DASHBOARDS_SIZE:
+        _owns.popitem(last=False)
+    return own
 
 
 # ---- Drill-down: a poste's lines and their factors ---------------------------------------------
