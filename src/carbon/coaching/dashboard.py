@@ -11,8 +11,6 @@ of the companies whose rows changed are built again (see build_dashboard).
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -34,6 +32,7 @@ from carbon.coaching.outliers import Outlier, outlier_postes
 from carbon.coaching.path import DONE_STATUSES, Completeness, Stage, completeness, derive_stage
 from carbon.db.compute import database_key, uncertainty_scale
 from carbon.db.models import Action, AuditLog, Enrolment, Target
+from carbon.lru import Lru
 
 STUCK_AFTER = timedelta(days=30)
 INTENSITY_UNITS = ("fte", "revenue_keur", "sector_activity")
@@ -187,8 +186,7 @@ class _Memo:
 
 
 # Per database and cohort: the last dashboard built, and each company's part of it.
-_built: OrderedDict[tuple[str, int], _Memo] = OrderedDict()
-_BUILT_SIZE = 64
+_built: Lru[tuple[str, int], _Memo] = Lru(64)
 
 
 def build_dashboard(session: Session, cohort_id: int, now: datetime | None = None) -> Dashboard:
@@ -215,8 +213,6 @@ def build_dashboard(session: Session, cohort_id: int, now: datetime | None = Non
     key = (database_key(session), cohort_id)
     hit = _built.get(key)
     if hit is not None and hit.stamp == stamp:
-        with suppress(KeyError):  # another request's thread may have just evicted it
-            _built.move_to_end(key)
         return hit.dashboard
     known = hit.parts if hit is not None and hit.scale == scale else {}
     companies = inputs.by_company()
@@ -228,11 +224,7 @@ def build_dashboard(session: Session, cohort_id: int, now: datetime | None = Non
     previous = {} if hit is None else hit.finished
     dashboard = _finish([part for _, part in parts.values()], now, previous)
     finished = {r.company.id: (parts[r.company.id][1], r) for r in dashboard.rows}
-    _built[key] = _Memo(stamp, scale, dashboard, parts, finished)
-    with suppress(KeyError):
-        _built.move_to_end(key)
-    while len(_built) > _BUILT_SIZE:
-        _built.popitem(last=False)
+    _built.put(key, _Memo(stamp, scale, dashboard, parts, finished))
     return dashboard
 
 

@@ -14,9 +14,7 @@ per edit (under a load of line edits, dead entries made every full garbage colle
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
-from contextlib import suppress
 from typing import Any
 
 import numpy as np
@@ -31,9 +29,9 @@ from carbon.accounting.uncertainty import UncertaintyScale
 from carbon.config import Settings
 from carbon.db.factor_store import load_library
 from carbon.db.models import ActivityLine, LibraryVersion, ReportingPeriod
+from carbon.lru import Lru
 
-_CACHE_SIZE = 4
-_libraries: OrderedDict[str, FactorLibrary] = OrderedDict()
+_libraries: Lru[str, FactorLibrary] = Lru(4)
 # The data-quality scale of this deployment (Settings.data_quality_uncertainty), set once by
 # the application factory and the CLI through configure(); the methodology's defaults otherwise.
 _scale = UncertaintyScale()
@@ -61,12 +59,7 @@ def library_for(session: Session, version_id: int) -> FactorLibrary:
     lib = _libraries.get(version.content_digest)
     if lib is None:
         lib = load_library(session, version)
-        _libraries[version.content_digest] = lib
-        while len(_libraries) > _CACHE_SIZE:
-            _libraries.popitem(last=False)
-    else:
-        with suppress(KeyError):  # another request's thread may have just evicted it
-            _libraries.move_to_end(version.content_digest)
+        _libraries.put(version.content_digest, lib)
     return lib
 
 
@@ -119,9 +112,8 @@ def compute_period(
 # --- Results cache ---------------------------------------------------------------------------
 
 Computed = tuple[ComputationResult | None, frozenset[str]]  # None: a line the engine refuses
-_RESULTS_SIZE = 20_000
 # (database, period, library version, scale) -> ((line_count, lines_revision), computed)
-_results: OrderedDict[tuple[Any, ...], tuple[tuple[int, int], Computed]] = OrderedDict()
+_results: Lru[tuple[Any, ...], tuple[tuple[int, int], Computed]] = Lru(20_000)
 
 
 def clear_caches(*, libraries: bool = True) -> None:
@@ -156,19 +148,11 @@ def database_key(session: Session) -> str:
 
 def _cached(key: tuple[Any, ...], revision: tuple[int, int]) -> Computed | None:
     hit = _results.get(key)
-    if hit is None or hit[0] != revision:
-        return None
-    with suppress(KeyError):  # another request's thread may have just evicted it
-        _results.move_to_end(key)
-    return hit[1]
+    return None if hit is None or hit[0] != revision else hit[1]
 
 
 def _remember(key: tuple[Any, ...], revision: tuple[int, int], value: Computed) -> None:
-    _results[key] = (revision, value)
-    with suppress(KeyError):
-        _results.move_to_end(key)
-    while len(_results) > _RESULTS_SIZE:
-        _results.popitem(last=False)
+    _results.put(key, (revision, value))
 
 
 def compute_many(

@@ -9,20 +9,19 @@ asked for, so it can never be stale: the key only says where to look.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from contextlib import suppress
 from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
 
 from carbon.coaching.dashboard import CompanyRow
+from carbon.lru import Lru
 from carbon.web.i18n import get_locale
 
 TEMPLATE = "_cohort_row.html"
-_SIZE = 5_000  # rows of every cohort of the process, in every language
-_kept: OrderedDict[tuple[str, int], tuple[CompanyRow, Markup]] = OrderedDict()
+# Rows of every cohort of the process, in every language.
+_kept: Lru[tuple[str, int], tuple[CompanyRow, Markup]] = Lru(5_000)
 
 
 def row_renderer(env: Environment, context: Mapping[str, Any]) -> Callable[[CompanyRow], Markup]:
@@ -35,13 +34,9 @@ def row_renderer(env: Environment, context: Mapping[str, Any]) -> Callable[[Comp
         key = (locale, row.company.id)
         hit = _kept.get(key)
         if hit is not None and (hit[0] is row or hit[0] == row):
-            with suppress(KeyError):  # another request's thread may have just evicted it
-                _kept.move_to_end(key)
             return hit[1]
         html = Markup(template.render({**context, "r": row}))
-        _kept[key] = (row, html)
-        while len(_kept) > _SIZE:
-            _kept.popitem(last=False)
+        _kept.put(key, (row, html))
         return html
 
     return row_html

@@ -8,9 +8,7 @@ may see the company (its members, its coaches, administrators).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -40,6 +38,7 @@ from carbon.db.compute import (
 )
 from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.factors.bundled import find_activity
+from carbon.lru import Lru
 from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import (
     MISSING,
@@ -107,8 +106,7 @@ def facts_of(period: ReportingPeriod) -> PeriodFacts:
 
 
 # Per database, period and language: the last dashboard built and what it was built from.
-_DASHBOARDS_SIZE = 2_000
-_dashboards: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Dashboard]] = OrderedDict()
+_dashboards: Lru[tuple[Any, ...], tuple[tuple[Any, ...], Dashboard]] = Lru(2_000)
 
 
 def _inputs(period: ReportingPeriod) -> tuple[Any, ...]:
@@ -139,13 +137,9 @@ def load_dashboard(session: Session, period: ReportingPeriod) -> Dashboard:
     inputs = _inputs(period)
     hit = _dashboards.get(key)
     if hit is not None and hit[0] == inputs:
-        with suppress(KeyError):  # another request's thread may have just evicted it
-            _dashboards.move_to_end(key)
         return hit[1]
     dashboard = _build(session, period, locale)
-    _dashboards[key] = (inputs, dashboard)
-    while len(_dashboards) > _DASHBOARDS_SIZE:
-        _dashboards.popitem(last=False)
+    _dashboards.put(key, (inputs, dashboard))
     return dashboard
 
 
@@ -177,7 +171,7 @@ def _build(session: Session, period: ReportingPeriod, locale: str) -> Dashboard:
 # Per database, period and language: the figures of the period alone, for the result they were
 # derived from (held here, so ``is`` is a safe test: the results cache gives the same object
 # for the same lines' revision, library and scale).
-_owns: OrderedDict[tuple[Any, ...], OwnFigures] = OrderedDict()
+_owns: Lru[tuple[Any, ...], OwnFigures] = Lru(2_000)
 
 
 def _own(
@@ -186,14 +180,10 @@ def _own(
     key = (database_key(session), period.id, locale)
     own = _owns.get(key)
     if own is not None and own.result is result:
-        with suppress(KeyError):  # another request's thread may have just evicted it
-            _owns.move_to_end(key)
         return own
     library = library_for(session, period.library_version_id)
     own = own_figures(result, library, line_infos(session, period, library, locale))
-    _owns[key] = own
-    while len(_owns) > _DASHBOARDS_SIZE:
-        _owns.popitem(last=False)
+    _owns.put(key, own)
     return own
 
 
