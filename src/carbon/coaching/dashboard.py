@@ -31,7 +31,7 @@ from carbon.coaching.footprints import (
 from carbon.coaching.outliers import Outlier, outlier_postes
 from carbon.coaching.path import DONE_STATUSES, Completeness, Stage, completeness, derive_stage
 from carbon.db.compute import database_key, uncertainty_scale
-from carbon.db.models import Action, AuditLog, Enrolment, Target
+from carbon.db.models import Action, AuditLog, Enrolment, ReportingPeriod, Target
 from carbon.lru import Lru
 
 STUCK_AFTER = timedelta(days=30)
@@ -137,7 +137,7 @@ class _Inputs:
 
     cohort: CohortRows
     targets: tuple[TargetRow, ...]
-    audit: tuple[tuple[Any, ...], ...]  # (company id, latest audit entry)
+    audit: tuple[tuple[Any, ...], ...]  # (company id, latest audit entry, latest line change)
     actions: tuple[tuple[Any, ...], ...]  # per company: counts and sums, see _action_counts
 
     def by_company(self) -> dict[int, _CompanyInputs]:
@@ -245,7 +245,7 @@ def _build_parts(
     )
     targets = _headline_targets(tuple(t for c in changed.values() for t in c.targets))
     data = load_cohort(session, cohort_id, [t.base_period_id for t in targets.values()], rows=rows)
-    activity = _last_activity(tuple(c.audit for c in changed.values() if c.audit), data)
+    activity = _last_activity(tuple(c.audit for c in changed.values() if c.audit))
     actions = _action_counts(tuple(c.actions for c in changed.values() if c.actions))
     intensities = _poste_intensities(data)
     by_id = {p.id: p for ps in data.periods.values() for p in ps}
@@ -359,28 +359,34 @@ def _poste_intensities(data: CohortFootprints) -> dict[int, dict[str, float]]:
 
 
 def _audit_rows(session: Session, in_cohort: Select[Any]) -> tuple[tuple[Any, ...], ...]:
-    """Each company's latest audit entry, through the (company_id, at) index: one look-up each."""
+    """Per company: its latest audit entry (through the (company_id, at) index) and the latest
+    change to its lines (``ReportingPeriod.lines_changed_at``): the lines are not read."""
     latest_audit = (
         select(func.max(AuditLog.at))
         .where(AuditLog.company_id == Enrolment.company_id)
         .scalar_subquery()
     )
+    p = ReportingPeriod
+    latest_lines = (
+        select(func.max(p.lines_changed_at))
+        .where(p.company_id == Enrolment.company_id)
+        .scalar_subquery()
+    )
     rows = session.execute(
-        select(Enrolment.company_id, latest_audit).where(Enrolment.company_id.in_(in_cohort))
+        select(Enrolment.company_id, latest_audit, latest_lines).where(
+            Enrolment.company_id.in_(in_cohort)
+        )
     ).all()
     return tuple(tuple(r) for r in rows)
 
 
-def _last_activity(
-    audit: tuple[tuple[Any, ...], ...], data: CohortFootprints
-) -> dict[int, datetime]:
-    """Latest audit entry or line change per company. The line changes come with the periods
-    (``ReportingPeriod.lines_changed_at``): the lines themselves are not read."""
+def _last_activity(audit: tuple[tuple[Any, ...], ...]) -> dict[int, datetime]:
+    """Per company: the later of its latest audit entry and its latest line change."""
     latest: dict[int, datetime] = {}
-    line_changes = [(p.company_id, p.lines_changed_at) for ps in data.periods.values() for p in ps]
-    for cid, at in [*audit, *line_changes]:
-        if cid is not None and at is not None and (cid not in latest or at > latest[cid]):
-            latest[cid] = at
+    for cid, *times in audit:
+        known = [t for t in times if t is not None]
+        if cid is not None and known:
+            latest[cid] = max(known)
     return latest
 
 

@@ -49,7 +49,6 @@ class Period:
     sector_activity: float | None
     line_count: int
     lines_revision: int = 0
-    lines_changed_at: datetime | None = None
 
     @property
     def state(self) -> PeriodState:
@@ -122,8 +121,7 @@ def read_cohort(session: Session, cohort_id: int) -> CohortRows:
     p = ReportingPeriod
     period_rows = session.execute(
         select(p.id, p.company_id, p.year, p.status, p.is_base_year, p.library_version_id,
-               p.fte, p.revenue_keur, p.sector_activity, p.line_count, p.lines_revision,
-               p.lines_changed_at)
+               p.fte, p.revenue_keur, p.sector_activity, p.line_count, p.lines_revision)
         .where(p.company_id.in_(in_cohort))
         .order_by(p.company_id, p.year)
     ).all()  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 from urllib.parse import urlencode
 
@@ -97,9 +98,11 @@ class TableQuery:
         """The matching rows in the chosen order; rows without a value for the key come last."""
         key = _KEYS[self.sort]
         kept = sorted((r for r in rows if self.matches(r)), key=_KEYS["name"])
-        valued = [r for r in kept if key(r) is not None]
-        blank = [r for r in kept if key(r) is None]
-        return sorted(valued, key=key, reverse=self.desc) + blank
+        keyed = [(key(r), r) for r in kept]  # each key worked out once
+        valued = [(k, r) for k, r in keyed if k is not None]
+        blank = [r for k, r in keyed if k is None]
+        # sorted() is stable: equal keys keep the name order, in either direction.
+        return [r for _, r in sorted(valued, key=itemgetter(0), reverse=self.desc)] + blank
 
 
 def _page_number(raw: str) -> int:
