@@ -181,12 +181,12 @@ def _fresh_computation_caches() -> Iterator[None]:
     """Rolled-back tests reuse ids (SQLite): a cached result must not outlive its test."""
     from carbon.coaching import dashboard
     from carbon.db.compute import clear_caches
-    from carbon.reports import pool
+    from carbon.reports import document, pool
     from carbon.web import cohort_rows
     from carbon.web.routes import results
 
     caches = (clear_caches, pool.clear_cache, dashboard.clear_cache, cohort_rows.clear_cache,
-              results.clear_cache)  # fmt: skip
+              results.clear_cache, document.clear_cache)  # fmt: skip
     for clear in caches:
         clear()
     yield

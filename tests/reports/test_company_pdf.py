@@ -7,7 +7,11 @@ World's period_a (tests/reports/sample.py): 10 MWh × 0.052 = 520 kg in 2.1, 1,0
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
+import pytest
+
+from carbon.reports import document
 from carbon.reports.company import company_report_pdf
 from carbon.reports.model import ActionInfo, TargetInfo, YearTotal
 
@@ -123,6 +127,56 @@ def test_page_numbers_and_contents_only_when_long() -> None:
     for heading in ("Key figures", "BEGES table (6 categories, 22 postes)",
                     "Methodology and emission factors"):  # fmt: skip
         assert long[pages[heading] - 1].splitlines()[0] == heading
+
+
+def _contents(pages: list[str]) -> dict[str, int]:
+    """Heading → page, as the contents page (the second) prints them."""
+    toc_lines = [ln.strip() for ln in pages[1].splitlines()[1:]]
+    numbers = [int(ln.split()[-1]) for ln in toc_lines if ln.startswith(".")]
+    titles = [ln for ln in toc_lines if not ln.startswith(".")]
+    return dict(zip(titles, numbers, strict=False))
+
+
+def _factors(n: int) -> tuple[Any, ...]:
+    return tuple(
+        replace(sample.factor_info(sample.ELEC, 1, 1.0), factor_id=f"bundled:f{i}")
+        for i in range(n)
+    )
+
+
+def test_a_report_built_again_is_laid_out_once_when_its_headings_stay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    document.clear_cache()
+    passes: list[int] = []
+    build = document.ReportDoc.build
+
+    def counting(self: document.ReportDoc, *args: Any, **kwargs: Any) -> None:
+        passes.append(1)
+        build(self, *args, **kwargs)
+
+    monkeypatch.setattr(document.ReportDoc, "build", counting)
+    first = pages_text(company_report_pdf(sample.period_a(factors=_factors(90)), "en"))
+    assert len(passes) == 2  # counted without contents, then laid out with them
+    again = pages_text(company_report_pdf(sample.period_a(factors=_factors(91)), "en"))
+    assert len(passes) == 3  # one more factor, same headings' pages: one pass
+    assert _contents(again) == _contents(first)
+    # 80 actions push the headings after the action plan further: the guess fails (one pass),
+    # two more passes follow, and the contents give the pages the headings are now on.
+    actions = tuple(ActionInfo(f"Action {i}", "planned") for i in range(80))
+    report = sample.period_a(factors=_factors(91), actions=actions)
+    longer = pages_text(company_report_pdf(report, "en"))
+    assert len(passes) == 6
+    pages = _contents(longer)
+    assert (
+        pages["Methodology and emission factors"]
+        > _contents(first)["Methodology and emission factors"]
+    )
+    for heading in ("Key figures", "Methodology and emission factors"):
+        assert longer[pages[heading] - 1].splitlines()[0] == heading
+    # Too short for contents now: the guess (which had contents) is not kept.
+    short = pages_text(company_report_pdf(sample.period_a(), "en"))
+    assert not any("Contents" in p for p in short)
 
 
 def test_user_text_is_not_read_as_markup() -> None:

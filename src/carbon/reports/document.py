@@ -4,6 +4,7 @@ bookmarks for the headings, and a table of contents once a report runs long.
 Reports hand :func:`build` a function that makes their story: the story is laid out once without
 a table of contents and, only if that gives ``toc_from_pages`` pages or more, again with one (the
 page count is not known before the pages are laid out, and flowables cannot be laid out twice).
+A report built again is laid out once when its headings land where they did the last time.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from carbon.lru import Lru
 from carbon.reports.fonts import REGULAR
 from carbon.reports.layout import (
     BORDER,
@@ -68,6 +70,9 @@ def _footer_canvas(left: str) -> type[Canvas]:
     return FooterCanvas
 
 
+Heading = tuple[int, str, int, str]  # level, text, page, bookmark
+
+
 class ReportDoc(BaseDocTemplate):
     def __init__(self, buffer: BytesIO, *, title: str, author: str) -> None:
         super().__init__(
@@ -96,7 +101,7 @@ class ReportDoc(BaseDocTemplate):
             bottomPadding=0,
         )
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        self.headings: list[tuple[int, str, int, str]] = []  # level, text, page, bookmark
+        self.headings: list[Heading] = []
 
     def beforeDocument(self) -> None:
         self.headings = []
@@ -120,6 +125,13 @@ def toc() -> list[Flowable]:
     return [Paragraph(escape(_("Contents")), st["h1"]), contents]
 
 
+# Where each long report's headings landed last time, by its title, footer and language: built
+# again after a small change (a line edited), a report mostly keeps its headings on the same
+# pages, so its contents are filled from that and it is laid out once instead of twice. The
+# guess is checked against where the headings then land, as the second pass always is.
+_landed: Lru[tuple[str, str, str, int | None], list[Heading]] = Lru(512)
+
+
 def build(
     make_story: Callable[[bool], list[Flowable]],
     *,
@@ -133,27 +145,48 @@ def build(
     reportlab's own way to a table of contents (``multiBuild``) lays the document out until the
     page numbers settle, twice at least. Here the pass without contents, needed anyway to count
     the pages, gives the headings' pages: shifted by the one page the contents take, they fill
-    the contents of a single second pass, checked against where the headings then land.
+    the contents of a single second pass, checked against where the headings then land. When
+    the same report was built before, the headings' pages from then are tried first: one pass
+    when they still hold.
     """
     styles()  # fonts registered before any flowable measures text
     canvas = _footer_canvas(footer)
+    key = (title, footer, get_locale(), toc_from_pages)
+    guess = _landed.get(key)
+    if guess is not None and toc_from_pages is not None:
+        pdf, doc = _laid_out(make_story(True), guess, title, author, canvas)
+        # Still long enough for contents (the contents page left out), headings where guessed.
+        if doc.page - 1 >= toc_from_pages and doc.headings == guess:
+            return pdf
     buffer = BytesIO()
     doc = ReportDoc(buffer, title=title, author=author)
     doc.build(make_story(False), canvasmaker=canvas)
     if toc_from_pages is None or doc.page < toc_from_pages:
         return buffer.getvalue()
     expected = [(lvl, text, page + 1, key) for lvl, text, page, key in doc.headings]
-    story = make_story(True)
-    for flowable in story:
-        if isinstance(flowable, TableOfContents):
-            flowable._lastEntries = list(expected)
-    buffer = BytesIO()
-    doc = ReportDoc(buffer, title=title, author=author)
-    doc.build(story, canvasmaker=canvas)
+    pdf, doc = _laid_out(make_story(True), expected, title, author, canvas)
     if doc.headings == expected:
-        return buffer.getvalue()
+        _landed.put(key, expected)
+        return pdf
     # The contents ran over one page: let reportlab iterate.
     buffer = BytesIO()
     doc = ReportDoc(buffer, title=title, author=author)
     doc.multiBuild(make_story(True), canvasmaker=canvas)
     return buffer.getvalue()
+
+
+def _laid_out(
+    story: list[Flowable], contents: list[Heading], title: str, author: str, canvas: type[Canvas]
+) -> tuple[bytes, ReportDoc]:
+    """The story laid out once, its table of contents filled with ``contents``."""
+    for flowable in story:
+        if isinstance(flowable, TableOfContents):
+            flowable._lastEntries = list(contents)
+    buffer = BytesIO()
+    doc = ReportDoc(buffer, title=title, author=author)
+    doc.build(story, canvasmaker=canvas)
+    return buffer.getvalue(), doc
+
+
+def clear_cache() -> None:
+    _landed.clear()
