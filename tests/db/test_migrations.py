@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from carbon.config import PROJECT_ROOT, Settings
 from carbon.db import migrate
-from carbon.db.models import Base, ReportingPeriod
+from carbon.db.models import Action, Base, ReportingPeriod
 from carbon.db.session import make_engine
 from tests import factories as f
 
@@ -110,6 +110,26 @@ def test_0002_fills_the_line_counts_of_existing_periods(empty_database_url: str)
             changed = session.scalar(select(p.lines_changed_at).where(p.id == ids[0]))
         assert rows == {ids[0]: 3, ids[1]: 0}
         assert changed is not None
+    finally:
+        engine.dispose()
+
+
+def test_0003_starts_existing_actions_at_version_1(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url)
+    engine = make_engine(Settings(database_url=empty_database_url))
+    try:
+        with Session(engine) as session:
+            action = f.make_action(session, f.make_company(session), title="Relamping")
+            session.commit()
+            action_id = action.id
+        migrate.downgrade(empty_database_url, "0002")  # a database from before the column
+        migrate.upgrade(empty_database_url)
+        with Session(engine) as session:
+            found = session.get(Action, action_id)
+            assert found is not None and (found.title, found.version_id) == ("Relamping", 1)
+            found.title = "Relamping (LED)"
+            session.commit()
+            assert found.version_id == 2  # the mapper counts from there
     finally:
         engine.dispose()
 

@@ -253,6 +253,40 @@ def test_create_edit_delete_action_with_audit(
     assert entries[2].after is None and entries[2].company_id == world.company_a.id
 
 
+def test_an_action_changed_by_someone_else_is_a_conflict_not_an_overwrite(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    action = f.make_action(db_session, world.company_a, title="Relamping", status="planned")
+    alice, carol = as_user("alice"), as_user("carol")
+    # Both open the edit form at the same version.
+    shown = [soup(c.htmx("GET", f"{plan_url(world)}/actions/{action.id}/edit"))
+             for c in (alice, carol)]  # fmt: skip
+    versions = [page.select_one("input[name=version_id]")["value"] for page in shown]
+    assert versions == [str(action.version_id)] * 2
+    url = f"{plan_url(world)}/actions/{action.id}"
+    r = carol.htmx("POST", url, data={"title": "Relamping", "status": "in_progress",
+                                      "version_id": versions[1]})  # fmt: skip
+    assert r.status_code == 200
+    # Alice saves the form she opened before Carol's change: refused, Carol's status kept.
+    r = alice.htmx("POST", url, data={"title": "Relamping (LED)", "status": "abandoned",
+                                      "version_id": versions[0]})  # fmt: skip
+    assert r.status_code == 409 and "Reload the page" in r.text
+    db_session.refresh(action)
+    assert (action.title, action.status) == ("Relamping", "in_progress")
+    # Nor can she delete it from the stale list; from the reloaded page she can.
+    r = alice.htmx("POST", f"{url}/delete", data={"version_id": versions[0]})
+    assert r.status_code == 409
+    page = soup(alice.get(plan_url(world)))
+    fresh = page.select_one(f"#action-{action.id} input[name=version_id]")["value"]
+    assert int(fresh) == action.version_id == int(versions[0]) + 1
+    r = alice.htmx("POST", f"{url}/delete", data={"version_id": fresh})
+    assert r.status_code == 200 and db_session.scalars(select(Action.id)).all() == []
+    audited = db_session.scalars(
+        select(AuditLog.action).where(AuditLog.entity == "action").order_by(AuditLog.id)
+    ).all()
+    assert audited == ["update", "delete"]  # the refused changes left no trace
+
+
 def test_forms_work_as_plain_pages(as_user: Any, world: World, db_session: Session) -> None:
     action = f.make_action(db_session, world.company_a, title="Relamping", cost_eur=1_234_567.0)
     c = as_user("alice")

@@ -1,8 +1,9 @@
 """A company's footprint over the years: reporting periods, activity lines, targets, actions.
 
-Periods and lines carry a ``version_id`` for optimistic locking: a coach validating a period
-while the company edits a line must not silently overwrite one another, so a stale write raises
-``sqlalchemy.orm.exc.StaleDataError`` and the web layer asks the user to reload.
+Periods, lines and actions carry a ``version_id`` for optimistic locking: a coach validating a
+period while the company edits a line, or two people editing one action, must not silently
+overwrite one another, so a stale write raises ``sqlalchemy.orm.exc.StaleDataError`` and the web
+layer asks the user to reload.
 """
 
 from __future__ import annotations
@@ -247,8 +248,12 @@ class Action(Base):
     achieved_avoided_tco2e: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic locking (migration 0003): a member and their coach may edit the plan at once.
+    version_id: Mapped[int] = mapped_column(Integer, server_default="1")
 
     company: Mapped[Company] = relationship(back_populates="actions")
+
+    __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012 (read once, by the mapper)
 
     @property
     def poste_list(self) -> list[str]:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, TypedDict
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from carbon.db.audit import record, snapshot
 from carbon.db.models import Action, Company, ReportingPeriod, Target
@@ -87,7 +88,21 @@ def create_action(session: Session, actor_id: int, company: Company, data: Actio
     return action
 
 
-def update_action(session: Session, actor_id: int, action: Action, data: ActionData) -> Action:
+def _check_version(action: Action, expected_version: int | None) -> None:
+    """A form shows an action at one version; saving it after someone else's change would undo
+    theirs without a word (the web layer answers 409, "reload to see their version")."""
+    if expected_version is not None and expected_version != action.version_id:
+        raise StaleDataError(f"action {action.id} was changed by someone else")
+
+
+def update_action(
+    session: Session,
+    actor_id: int,
+    action: Action,
+    data: ActionData,
+    expected_version: int | None = None,
+) -> Action:
+    _check_version(action, expected_version)
     before = snapshot(action)
     _apply(action, data)
     session.flush()
@@ -96,7 +111,10 @@ def update_action(session: Session, actor_id: int, action: Action, data: ActionD
     return action
 
 
-def delete_action(session: Session, actor_id: int, action: Action) -> None:
+def delete_action(
+    session: Session, actor_id: int, action: Action, expected_version: int | None = None
+) -> None:
+    _check_version(action, expected_version)
     record(session, actor_id, "delete", "action", action.id, snapshot(action), None,
            company_id=action.company_id)  # fmt: skip
     session.delete(action)

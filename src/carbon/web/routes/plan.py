@@ -8,9 +8,9 @@ is turned into a proposal from the company's latest footprint, arithmetic shown.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -240,7 +240,8 @@ def edit_action_form(
 ) -> Response:  # fmt: skip
     company = _plan_company(session, principal, company_id)
     action = _action_or_404(session, company, action_id)
-    form = {"action_id": str(action.id), "postes": action.postes}
+    form = {"action_id": str(action.id), "postes": action.postes,
+            "version_id": str(action.version_id)}  # fmt: skip
     for key in ACTION_FIELDS:
         value = getattr(action, key)
         if isinstance(value, float):
@@ -262,18 +263,23 @@ async def edit_action(
     data, errors = parse_action_form(form)
     if data is None:
         return _form_error(request, session, company, form, errors)
-    update_action(session, principal.id, action, data)
+    update_action(session, principal.id, action, data, _version(form.get("version_id")))
     session.commit()
     return _actions_response(request, session, company)
+
+
+def _version(raw: str | None) -> int | None:
+    """The version the form was shown at; None when the form did not say (an old page)."""
+    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
 
 
 @router.post("/companies/{company_id}/plan/actions/{action_id}/delete")
 def remove_action(
     request: Request, company_id: Id, action_id: Id, session: SessionDep,
-    principal: PrincipalDep,
+    principal: PrincipalDep, version_id: Annotated[str, Form()] = "",
 ) -> Response:  # fmt: skip
     company = _plan_company(session, principal, company_id)
     action = _action_or_404(session, company, action_id)
-    delete_action(session, principal.id, action)
+    delete_action(session, principal.id, action, _version(version_id))
     session.commit()
     return _actions_response(request, session, company)
