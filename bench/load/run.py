@@ -5,7 +5,7 @@ Starts the application (uvicorn, 2 workers, on 127.0.0.1 only) against the gener
 and p95 against the goals: p95 <= 150 ms for the pages, and within 5x the p95 of the trivial
 /health on the same server. A warm-up run comes first and its figures are dropped: the first
 requests of a fresh server load the factor library and compute every footprint once per worker.
-Stops everything it started.
+The database is migrated to the latest schema first. Stops everything it started.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from carbon.db import migrate
 
 HERE = Path(__file__).parent
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/carbon_load"
@@ -55,6 +57,8 @@ def main() -> int:
     parser.add_argument("--think", type=float, nargs=2, default=(0.2, 0.5), metavar=("MIN", "MAX"),
                         help="seconds each client waits between requests")  # fmt: skip
     args = parser.parse_args()
+    # A database generated before the latest migration is brought up to date first.
+    migrate.upgrade(args.url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "CARBON_DATABASE_URL": args.url, "CARBON_ENV": "test",
