@@ -2,11 +2,12 @@
 
 One row per enrolled company: its stage on the path, which BEGES categories it has filled, when
 it last did anything, its flags, its latest footprint against the base year, and its target.
-Built from five queries (companies, periods with their line counts and revisions, latest
-audit entries, action counts, targets): their number does not grow with the cohort, and none
-reads the lines. Footprints come from the results cache (carbon.db.compute). When the queries
-return what they returned last time, the table built then is reused; otherwise only the rows
-of the companies whose rows changed are built again (see build_dashboard).
+Built from five queries (carbon.coaching.dashboard_inputs: companies, periods with their line
+counts and revisions, latest audit entries and line changes, action counts, targets): their
+number does not grow with the cohort, and none reads the lines. Footprints come from the
+results cache (carbon.db.compute). When the queries return what they returned last time, the
+table built then is reused; otherwise only the rows of the companies whose rows changed are
+built again (see build_dashboard).
 """
 
 from __future__ import annotations
@@ -16,22 +17,20 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.progress import Change, change, intensity, on_track, target_trajectory
+from carbon.coaching.dashboard_inputs import CompanyInputs, TargetRow, read_inputs
 from carbon.coaching.footprints import (
     CohortFootprints,
     CohortRows,
     CompanyInfo,
     Period,
     load_cohort,
-    read_cohort,
 )
 from carbon.coaching.outliers import Outlier, outlier_postes
 from carbon.coaching.path import DONE_STATUSES, Completeness, Stage, completeness, derive_stage
 from carbon.db.compute import database_key, uncertainty_scale
-from carbon.db.models import Action, AuditLog, Enrolment, ReportingPeriod, Target
 from carbon.lru import Lru
 
 STUCK_AFTER = timedelta(days=30)
@@ -121,52 +120,6 @@ class Dashboard:
 
 
 @dataclass(frozen=True)
-class TargetRow:
-    id: int
-    company_id: int
-    kind: str
-    intensity_unit: str | None
-    reduction_pct: float
-    base_period_id: int
-    target_year: int
-
-
-@dataclass(frozen=True)
-class _Inputs:
-    """Everything the table is built from, as the database gave it (compared with ``==``)."""
-
-    cohort: CohortRows
-    targets: tuple[TargetRow, ...]
-    audit: tuple[tuple[Any, ...], ...]  # (company id, latest audit entry, latest line change)
-    actions: tuple[tuple[Any, ...], ...]  # per company: counts and sums, see _action_counts
-
-    def by_company(self) -> dict[int, _CompanyInputs]:
-        """The same rows, company by company, in the table's (name) order."""
-        periods: dict[int, list[tuple[Any, ...]]] = {}
-        for r in self.cohort.periods:
-            periods.setdefault(r[1], []).append(r)
-        targets: dict[int, list[TargetRow]] = {}
-        for t in self.targets:
-            targets.setdefault(t.company_id, []).append(t)
-        audit = {r[0]: r for r in self.audit}
-        actions = {r[0]: r for r in self.actions}
-        return {
-            c[0]: _CompanyInputs(c, tuple(periods.get(c[0], ())), tuple(targets.get(c[0], ())),
-                                 audit.get(c[0]), actions.get(c[0]))
-            for c in self.cohort.companies
-        }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _CompanyInputs:
-    company: tuple[Any, ...]
-    periods: tuple[tuple[Any, ...], ...]
-    targets: tuple[TargetRow, ...]
-    audit: tuple[Any, ...] | None
-    actions: tuple[Any, ...] | None
-
-
-@dataclass(frozen=True)
 class _Part:
     """A company's row before what depends on the rest of the cohort (its outliers) and on the
     clock (the "stuck" flag): its flags and outliers are left empty here."""
@@ -181,7 +134,7 @@ class _Memo:
     stamp: tuple[Any, ...]  # the inputs, the minute and the scale the dashboard was built for
     scale: str
     dashboard: Dashboard
-    parts: dict[int, tuple[_CompanyInputs, _Part]]
+    parts: dict[int, tuple[CompanyInputs, _Part]]
     finished: dict[int, tuple[_Part, CompanyRow]]  # each part and the row finished from it
 
 
@@ -201,13 +154,7 @@ def build_dashboard(session: Session, cohort_id: int, now: datetime | None = Non
     any change to a line moves.
     """
     now = now or datetime.now(UTC)
-    in_cohort = select(Enrolment.company_id).where(Enrolment.cohort_id == cohort_id)
-    inputs = _Inputs(
-        read_cohort(session, cohort_id),
-        _target_rows(session, in_cohort),
-        _audit_rows(session, in_cohort),
-        _action_rows(session, in_cohort),
-    )
+    inputs = read_inputs(session, cohort_id)
     scale = repr(uncertainty_scale())
     stamp = (inputs, now.replace(second=0, microsecond=0), scale)
     key = (database_key(session), cohort_id)
@@ -233,7 +180,7 @@ def clear_cache() -> None:
 
 
 def _build_parts(
-    session: Session, cohort_id: int, changed: dict[int, _CompanyInputs]
+    session: Session, cohort_id: int, changed: dict[int, CompanyInputs]
 ) -> dict[int, _Part]:
     """The parts of the ``changed`` companies: their footprints (cached unless their lines
     changed) and everything of their rows that is theirs alone."""
@@ -358,28 +305,6 @@ def _poste_intensities(data: CohortFootprints) -> dict[int, dict[str, float]]:
     return out
 
 
-def _audit_rows(session: Session, in_cohort: Select[Any]) -> tuple[tuple[Any, ...], ...]:
-    """Per company: its latest audit entry (through the (company_id, at) index) and the latest
-    change to its lines (``ReportingPeriod.lines_changed_at``): the lines are not read."""
-    latest_audit = (
-        select(func.max(AuditLog.at))
-        .where(AuditLog.company_id == Enrolment.company_id)
-        .scalar_subquery()
-    )
-    p = ReportingPeriod
-    latest_lines = (
-        select(func.max(p.lines_changed_at))
-        .where(p.company_id == Enrolment.company_id)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(Enrolment.company_id, latest_audit, latest_lines).where(
-            Enrolment.company_id.in_(in_cohort)
-        )
-    ).all()
-    return tuple(tuple(r) for r in rows)
-
-
 def _last_activity(audit: tuple[tuple[Any, ...], ...]) -> dict[int, datetime]:
     """Per company: the later of its latest audit entry and its latest line change."""
     latest: dict[int, datetime] = {}
@@ -390,43 +315,12 @@ def _last_activity(audit: tuple[tuple[Any, ...], ...]) -> dict[int, datetime]:
     return latest
 
 
-def _action_rows(session: Session, in_cohort: Select[Any]) -> tuple[tuple[Any, ...], ...]:
-    a = Action
-    live = a.status != "abandoned"
-    rows = session.execute(
-        select(
-            a.company_id,
-            func.count(),
-            func.count(a.expected_avoided_tco2e_per_year),
-            func.sum(case((live, 1), else_=0)),
-            func.sum(case((a.status.in_(["in_progress", "done"]), 1), else_=0)),
-            func.sum(case((live, a.expected_avoided_tco2e_per_year), else_=None)),
-            func.sum(a.achieved_avoided_tco2e),
-        )
-        .where(a.company_id.in_(in_cohort))
-        .group_by(a.company_id)
-        .order_by(a.company_id)
-    ).all()
-    return tuple(tuple(r) for r in rows)
-
-
 def _action_counts(rows: tuple[tuple[Any, ...], ...]) -> dict[int, ActionCounts]:
     return {
         r[0]: ActionCounts(int(r[1]), int(r[2]), int(r[3] or 0), int(r[4] or 0),
                            float(r[5] or 0.0), float(r[6] or 0.0))
         for r in rows
     }  # fmt: skip
-
-
-def _target_rows(session: Session, in_cohort: Select[Any]) -> tuple[TargetRow, ...]:
-    t = Target
-    rows = session.execute(
-        select(t.id, t.company_id, t.kind, t.intensity_unit, t.reduction_pct,
-               t.base_period_id, t.target_year)
-        .where(t.company_id.in_(in_cohort))
-        .order_by(t.id)
-    ).all()  # fmt: skip
-    return tuple(TargetRow(*r) for r in rows)
 
 
 def _headline_targets(rows: tuple[TargetRow, ...]) -> dict[int, TargetRow]:
