@@ -182,11 +182,10 @@ def _fresh_computation_caches() -> Iterator[None]:
     from carbon.coaching import dashboard
     from carbon.db.compute import clear_caches
     from carbon.reports import document, pool
-    from carbon.web import cohort_rows
-    from carbon.web.routes import results
+    from carbon.web import cohort_rows, dashboard_data
 
     caches = (clear_caches, pool.clear_cache, dashboard.clear_cache, cohort_rows.clear_cache,
-              results.clear_cache, document.clear_cache)  # fmt: skip
+              dashboard_data.clear_cache, document.clear_cache)  # fmt: skip
     for clear in caches:
         clear()
     yield

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from carbon.db.compute import compute_period, library_for
 from carbon.db.factor_store import save_library
 from carbon.db.models import ReportingPeriod
+from carbon.web import dashboard_data
+from carbon.web.dashboard_data import facts_of, line_infos
 from carbon.web.i18n import use_locale
 from carbon.web.results_view import (
     HINT_ESTIMATE,
@@ -28,8 +30,6 @@ from carbon.web.results_view import (
     BaseYear,
     build_dashboard,
 )
-from carbon.web.routes import results
-from carbon.web.routes.results import facts_of, line_infos
 from tests import factories as f
 from tests.accounting.library_builder import DIESEL, DIESEL_SPLIT, ELEC_FR, make_library
 
@@ -197,16 +197,23 @@ def test_change_against_the_base_year_and_intensities(
 def test_a_kept_dashboard_follows_its_lines_and_the_other_years(
     as_user: Any, world: World, db_session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Dashboards are kept while their inputs are unchanged (results.load_dashboard)."""
+    """Dashboards are kept while their inputs are unchanged (dashboard_data.load_dashboard)."""
     p2025 = second_year(db_session, world)
     alice = as_user("alice")
     built: list[int] = []
-    build, own = results._build, results.own_figures
-    monkeypatch.setattr(results, "_build", lambda s, p, loc: built.append(p.id) or build(s, p, loc))
+    build, own = dashboard_data._build, dashboard_data.own_figures
     owns: list[float] = []
-    monkeypatch.setattr(
-        results, "own_figures", lambda r, *a: owns.append(r.total_kgco2e) or own(r, *a)
-    )
+
+    def counting_build(s: Session, p: ReportingPeriod, locale: str) -> Any:
+        built.append(p.id)
+        return build(s, p, locale)
+
+    def counting_own(result: Any, *args: Any) -> Any:
+        owns.append(result.total_kgco2e)
+        return own(result, *args)
+
+    monkeypatch.setattr(dashboard_data, "_build", counting_build)
+    monkeypatch.setattr(dashboard_data, "own_figures", counting_own)
 
     def page() -> BeautifulSoup:
         return soup(alice.get(f"/periods/{p2025.id}/results"))

@@ -4,7 +4,7 @@ The dashboard, its htmx blocks, the drill-down by poste and ``GET /api/periods/{
 must show the same figures, so they are derived once, here, from a
 :class:`~carbon.accounting.results.ComputationResult`, the factor library it used and plain
 facts about the period. Templates only format; tests check each figure without a browser.
-:func:`build_dashboard` is pure; ``carbon.web.routes.results.load_dashboard`` gathers its
+:func:`build_dashboard` is pure; ``carbon.web.dashboard_data.load_dashboard`` gathers its
 inputs from the database. It is two steps: :func:`own_figures`, from the period alone (the
 costly part), and :func:`compare_years`, against the base year and the company's history.
 """

@@ -17,6 +17,7 @@ from carbon.accounting.engine import ComputationError
 from carbon.accounting.progress import Change
 from carbon.db.models import Company, ReportingPeriod
 from carbon.web.access import Principal, can_edit_period
+from carbon.web.dashboard_data import load_dashboard
 from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import company_or_404, period_or_404
@@ -31,7 +32,6 @@ from carbon.web.routes.api_models import (
     RelianceOut,
     ResultsOut,
 )
-from carbon.web.routes.results import load_dashboard
 from carbon.web.routes.workspace import visible_companies
 
 READ_ERRORS: dict[int | str, dict[str, Any]] = {
