@@ -37,6 +37,9 @@ class Lru(Generic[K, V]):
             with suppress(KeyError):
                 self._data.popitem(last=False)
 
+    def discard(self, key: K) -> None:
+        self._data.pop(key, None)
+
     def clear(self) -> None:
         self._data.clear()
 

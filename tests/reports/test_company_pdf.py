@@ -174,9 +174,12 @@ def test_a_report_built_again_is_laid_out_once_when_its_headings_stay(
     )
     for heading in ("Key figures", "Methodology and emission factors"):
         assert longer[pages[heading] - 1].splitlines()[0] == heading
-    # Too short for contents now: the guess (which had contents) is not kept.
+    # Too short for contents now: the guess (with contents) is tried once, then forgotten.
     short = pages_text(company_report_pdf(sample.period_a(), "en"))
     assert not any("Contents" in p for p in short)
+    assert len(passes) == 8  # the guess, then the pass without contents that settles it
+    company_report_pdf(sample.period_a(), "en")
+    assert len(passes) == 9  # no guess left: one pass
 
 
 def test_user_text_is_not_read_as_markup() -> None:

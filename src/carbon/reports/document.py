@@ -151,13 +151,14 @@ def build(
     """
     styles()  # fonts registered before any flowable measures text
     canvas = _footer_canvas(footer)
-    key = (title, footer, get_locale(), toc_from_pages)
-    guess = _landed.get(key)
+    report = (title, footer, get_locale(), toc_from_pages)
+    guess = _landed.get(report)
     if guess is not None and toc_from_pages is not None:
         pdf, doc = _laid_out(make_story(True), guess, title, author, canvas)
         # Still long enough for contents (the contents page left out), headings where guessed.
         if doc.page - 1 >= toc_from_pages and doc.headings == guess:
             return pdf
+        _landed.discard(report)  # not tried again: the passes below find where they land now
     buffer = BytesIO()
     doc = ReportDoc(buffer, title=title, author=author)
     doc.build(make_story(False), canvasmaker=canvas)
@@ -166,7 +167,7 @@ def build(
     expected = [(lvl, text, page + 1, key) for lvl, text, page, key in doc.headings]
     pdf, doc = _laid_out(make_story(True), expected, title, author, canvas)
     if doc.headings == expected:
-        _landed.put(key, expected)
+        _landed.put(report, expected)
         return pdf
     # The contents ran over one page: let reportlab iterate.
     buffer = BytesIO()
