@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from carbon.config import PROJECT_ROOT, Settings
 from carbon.db import migrate
-from carbon.db.models import Action, Base, ReportingPeriod
+from carbon.db.models import Action, Base, ReportingPeriod, Target
 from carbon.db.session import make_engine
 from tests import factories as f
 
@@ -114,22 +114,26 @@ def test_0002_fills_the_line_counts_of_existing_periods(empty_database_url: str)
         engine.dispose()
 
 
-def test_0003_starts_existing_actions_at_version_1(empty_database_url: str) -> None:
+def test_0003_starts_existing_actions_and_targets_at_version_1(empty_database_url: str) -> None:
     migrate.upgrade(empty_database_url)
     engine = make_engine(Settings(database_url=empty_database_url))
     try:
         with Session(engine) as session:
             action = f.make_action(session, f.make_company(session), title="Relamping")
+            target = f.make_target(session, reduction_pct=42.0)
             session.commit()
-            action_id = action.id
-        migrate.downgrade(empty_database_url, "0002")  # a database from before the column
+            ids = (action.id, target.id)
+        migrate.downgrade(empty_database_url, "0002")  # a database from before the columns
         migrate.upgrade(empty_database_url)
         with Session(engine) as session:
-            found = session.get(Action, action_id)
+            found = session.get(Action, ids[0])
             assert found is not None and (found.title, found.version_id) == ("Relamping", 1)
+            kept = session.get(Target, ids[1])
+            assert kept is not None and (kept.reduction_pct, kept.version_id) == (42.0, 1)
             found.title = "Relamping (LED)"
+            kept.reduction_pct = 50.0
             session.commit()
-            assert found.version_id == 2  # the mapper counts from there
+            assert (found.version_id, kept.version_id) == (2, 2)  # the mapper counts from there
     finally:
         engine.dispose()
 

@@ -287,6 +287,34 @@ def test_an_action_changed_by_someone_else_is_a_conflict_not_an_overwrite(
     assert audited == ["update", "delete"]  # the refused changes left no trace
 
 
+def test_a_target_changed_by_someone_else_is_a_conflict_not_an_overwrite(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    alice, carol = as_user("alice"), as_user("carol")
+    pages = [soup(c.get(plan_url(world))) for c in (alice, carol)]
+    shown = [page.select_one("#target-form input[name=version_id]")["value"] for page in pages]
+    assert shown == ["0", "0"]  # no target yet
+    fields = {"base_period_id": str(world.period_a.id), "target_year": "2030", "kind": "absolute"}
+    r = carol.form(plan_url(world), {**fields, "reduction_pct": "42", "version_id": shown[1]},
+                   follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+    # Alice's form was shown before Carol set the target: saving it would replace Carol's.
+    r = alice.form(plan_url(world), {**fields, "reduction_pct": "30", "version_id": shown[0]})
+    assert r.status_code == 409 and "Reload the page" in r.text
+    target = db_session.scalars(select(Target)).one()
+    assert target.reduction_pct == 42.0
+    # Nor may the stale page remove it; the reloaded page may change it.
+    r = alice.form(f"{plan_url(world)}/target/delete", {"version_id": shown[0]})
+    assert r.status_code == 409
+    fresh = soup(alice.get(plan_url(world))).select_one("#target-form input[name=version_id]")
+    assert fresh["value"] == str(target.version_id) == "1"
+    r = alice.form(plan_url(world), {**fields, "reduction_pct": "30", "version_id": "1"},
+                   follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+    db_session.refresh(target)
+    assert (target.reduction_pct, target.version_id) == (30.0, 2)
+
+
 def test_forms_work_as_plain_pages(as_user: Any, world: World, db_session: Session) -> None:
     action = f.make_action(db_session, world.company_a, title="Relamping", cost_eur=1_234_567.0)
     c = as_user("alice")

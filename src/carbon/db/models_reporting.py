@@ -1,9 +1,9 @@
 """A company's footprint over the years: reporting periods, activity lines, targets, actions.
 
-Periods, lines and actions carry a ``version_id`` for optimistic locking: a coach validating a
-period while the company edits a line, or two people editing one action, must not silently
-overwrite one another, so a stale write raises ``sqlalchemy.orm.exc.StaleDataError`` and the web
-layer asks the user to reload.
+Periods, lines, actions and targets carry a ``version_id`` for optimistic locking: a coach
+validating a period while the company edits a line, or two people editing the plan, must not
+silently overwrite one another, so a stale write raises ``sqlalchemy.orm.exc.StaleDataError`` and
+the web layer asks the user to reload.
 """
 
 from __future__ import annotations
@@ -221,9 +221,13 @@ class Target(Base):
     kind: Mapped[str] = mapped_column(String(16), default=TargetKind.absolute)
     intensity_unit: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic locking (migration 0003): a member and their coach may edit the plan at once.
+    version_id: Mapped[int] = mapped_column(Integer, server_default="1")
 
     company: Mapped[Company] = relationship(back_populates="targets")
     base_period: Mapped[ReportingPeriod] = relationship()
+
+    __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012 (read once, by the mapper)
 
 
 class Action(Base):

@@ -31,6 +31,16 @@ class ActionData(TypedDict):
     achieved_avoided_tco2e: float | None
 
 
+def _check_version(row: Action | Target | None, expected_version: int | None) -> None:
+    """A form shows an action or the target at one version (0: there was no target yet); saving
+    it after someone else's change would undo theirs without a word (the web layer answers 409,
+    "reload to see their version"). A form that does not say (an old page) is not checked."""
+    actual = 0 if row is None else row.version_id
+    if expected_version is not None and expected_version != actual:
+        what = "the action" if isinstance(row, Action) else "the target"
+        raise StaleDataError(f"{what} was changed by someone else")
+
+
 def current_target(company: Company) -> Target | None:
     """The target the plan page shows and edits: the most recently set one."""
     return max(company.targets, key=lambda t: t.id, default=None)
@@ -46,9 +56,14 @@ def save_target(
     reduction_pct: float,
     kind: str,
     intensity_unit: str | None,
+    expected_version: int | None = None,
 ) -> Target:
-    """Set the company's target (replacing the current one in place)."""
+    """Set the company's target (replacing the current one in place).
+
+    ``expected_version`` is the target's version when the form was shown, 0 when there was none.
+    """
     target = current_target(company)
+    _check_version(target, expected_version)
     before = None if target is None else snapshot(target)
     if target is None:
         target = Target(company=company)
@@ -65,7 +80,10 @@ def save_target(
     return target
 
 
-def delete_target(session: Session, actor_id: int, target: Target) -> None:
+def delete_target(
+    session: Session, actor_id: int, target: Target, expected_version: int | None = None
+) -> None:
+    _check_version(target, expected_version)
     record(session, actor_id, "delete", "target", target.id, snapshot(target), None,
            company_id=target.company_id)  # fmt: skip
     session.delete(target)
@@ -86,13 +104,6 @@ def create_action(session: Session, actor_id: int, company: Company, data: Actio
     record(session, actor_id, "create", "action", action.id, None, snapshot(action),
            company_id=company.id)  # fmt: skip
     return action
-
-
-def _check_version(action: Action, expected_version: int | None) -> None:
-    """A form shows an action at one version; saving it after someone else's change would undo
-    theirs without a word (the web layer answers 409, "reload to see their version")."""
-    if expected_version is not None and expected_version != action.version_id:
-        raise StaleDataError(f"action {action.id} was changed by someone else")
 
 
 def update_action(

@@ -130,9 +130,10 @@ def _target_form(company: Company) -> dict[str, str]:
             "reduction_pct": f"{target.reduction_pct:g}",
             "kind": target.kind,
             "intensity_unit": target.intensity_unit or "",
+            "version_id": str(target.version_id),
         }
     base = next((p for p in company.periods if p.is_base_year), None)
-    return {"base_period_id": str(base.id) if base else "", "kind": "absolute"}
+    return {"base_period_id": str(base.id) if base else "", "kind": "absolute", "version_id": "0"}
 
 
 @router.get("/companies/{company_id}/plan")
@@ -156,19 +157,21 @@ async def set_target(
         return render(request, "plan.html", ctx, status_code=422)
     save_target(session, principal.id, company, base_period=values.base_period,
                 target_year=values.target_year, reduction_pct=values.reduction_pct,
-                kind=values.kind, intensity_unit=values.intensity_unit)  # fmt: skip
+                kind=values.kind, intensity_unit=values.intensity_unit,
+                expected_version=_version(form.get("version_id")))  # fmt: skip
     session.commit()
     return RedirectResponse(f"/companies/{company.id}/plan#target", status_code=303)
 
 
 @router.post("/companies/{company_id}/plan/target/delete")
 def remove_target(
-    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep
-) -> Response:
+    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep,
+    version_id: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
     company = _plan_company(session, principal, company_id)
     target = current_target(company)
     if target is not None:
-        delete_target(session, principal.id, target)
+        delete_target(session, principal.id, target, _version(version_id))
         session.commit()
     return RedirectResponse(f"/companies/{company.id}/plan#target", status_code=303)
 
