@@ -30,7 +30,7 @@ from carbon.coaching.footprints import (
 )
 from carbon.coaching.outliers import Outlier, outlier_postes
 from carbon.coaching.path import DONE_STATUSES, Completeness, Stage, completeness, derive_stage
-from carbon.db.compute import database_key, uncertainty_scale
+from carbon.db.compute import database_key, scale_key
 from carbon.lru import Lru
 
 STUCK_AFTER = timedelta(days=30)
@@ -132,7 +132,7 @@ class _Part:
 @dataclass(frozen=True)
 class _Memo:
     stamp: tuple[Any, ...]  # the inputs, the minute and the scale the dashboard was built for
-    scale: str
+    scale: tuple[Any, ...]
     dashboard: Dashboard
     parts: dict[int, tuple[CompanyInputs, _Part]]
     finished: dict[int, tuple[_Part, CompanyRow]]  # each part and the row finished from it
@@ -155,7 +155,7 @@ def build_dashboard(session: Session, cohort_id: int, now: datetime | None = Non
     """
     now = now or datetime.now(UTC)
     inputs = read_inputs(session, cohort_id)
-    scale = repr(uncertainty_scale())
+    scale = scale_key()
     stamp = (inputs, now.replace(second=0, microsecond=0), scale)
     key = (database_key(session), cohort_id)
     hit = _built.get(key)
@@ -253,13 +253,12 @@ def _finish(
             flags.append(Flag.outlier)
         if row.footprint is not None and row.total_kg is None:
             flags.append(Flag.error)
-        flagged, found = tuple(flags), tuple(outliers.get(cid, ()))
-        before_part, before = previous.get(cid, (None, None))
-        same = before_part is part and before is not None
-        if same and before is not None and (before.flags, before.outliers) == (flagged, found):
-            rows.append(before)
+        finished = (tuple(flags), tuple(outliers.get(cid, ())))
+        kept_part, kept = previous.get(cid, (None, None))
+        if kept is not None and kept_part is part and (kept.flags, kept.outliers) == finished:
+            rows.append(kept)
         else:
-            rows.append(replace(row, flags=flagged, outliers=found))
+            rows.append(replace(row, flags=finished[0], outliers=finished[1]))
     return Dashboard(rows, _kpis(rows, parts))
 
 

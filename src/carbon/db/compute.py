@@ -46,6 +46,14 @@ def uncertainty_scale() -> UncertaintyScale:
     return _scale
 
 
+def scale_key(scale: UncertaintyScale | None = None) -> tuple[Any, ...]:
+    """The scale (this deployment's by default) as a hashable value, for the caches' keys: a
+    result or a page built under one scale is not served under another."""
+    scale = scale or _scale
+    return (tuple(sorted(scale.quality_pct.items())), scale.default_quality,
+            scale.unknown_factor_pct)  # fmt: skip
+
+
 LINE_COLUMNS = (
     "id", "poste", "factor_id", "quantity", "unit", "data_quality", "supplier_factor_kgco2e",
     "activity_id", "site_id", "comment",
@@ -137,8 +145,7 @@ def _key(
     session: Session | str, period_id: int, version_id: int, scale: UncertaintyScale
 ) -> tuple[Any, ...]:
     url = session if isinstance(session, str) else database_key(session)
-    return (url, period_id, version_id, tuple(sorted(scale.quality_pct.items())),
-            scale.default_quality, scale.unknown_factor_pct)  # fmt: skip
+    return (url, period_id, version_id, *scale_key(scale))
 
 
 def database_key(session: Session) -> str:

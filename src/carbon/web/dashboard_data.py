@@ -21,7 +21,7 @@ from carbon.db.compute import (
     compute_period,
     database_key,
     library_for,
-    uncertainty_scale,
+    scale_key,
 )
 from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.factors.bundled import find_activity
@@ -85,7 +85,7 @@ def _inputs(period: ReportingPeriod) -> tuple[Any, ...]:
     on any change to a line, comments included)."""
     company = period.company
     return (
-        repr(uncertainty_scale()),
+        scale_key(),
         company.sector_unit_label,
         tuple(
             (p.id, p.year, p.is_base_year, p.status, p.library_version_id, p.line_count,

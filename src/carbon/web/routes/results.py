@@ -27,10 +27,7 @@ from carbon.accounting.postes import (
 )
 from carbon.accounting.progress import Change
 from carbon.accounting.results import ComputationResult
-from carbon.db.compute import (
-    compute_period,
-    library_for,
-)
+from carbon.db.compute import compute_period, library_for
 from carbon.db.models import ReportingPeriod
 from carbon.web.dashboard_data import factor_name, line_infos, load_dashboard
 from carbon.web.deps import Id, PrincipalDep, SessionDep
