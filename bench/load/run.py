@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from carbon.db import migrate
@@ -45,6 +47,29 @@ def wait_until_up(base: str, timeout: float = 60) -> None:
     raise SystemExit("the server did not start")
 
 
+@contextmanager
+def serve(url: str, workers: int) -> Iterator[str]:
+    """The application under uvicorn on a free port of 127.0.0.1, against ``url`` migrated to
+    the latest schema first; yields its base URL and stops it on the way out."""
+    migrate.upgrade(url)
+    port = free_port()
+    env = {**os.environ, "CARBON_DATABASE_URL": url, "CARBON_ENV": "test"}
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.Popen(
+        [str(bin_dir / "uvicorn"), "--factory", "carbon.web.app:create_app", "--host",
+         "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level",
+         "warning"],
+        env=env,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("url", nargs="?", default=DEFAULT_URL)
@@ -57,35 +82,20 @@ def main() -> int:
     parser.add_argument("--think", type=float, nargs=2, default=(0.2, 0.5), metavar=("MIN", "MAX"),
                         help="seconds each client waits between requests")  # fmt: skip
     args = parser.parse_args()
-    # A database generated before the latest migration is brought up to date first.
-    migrate.upgrade(args.url)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "CARBON_DATABASE_URL": args.url, "CARBON_ENV": "test",
            "LOAD_THINK_MIN": str(args.think[0]), "LOAD_THINK_MAX": str(args.think[1])}  # fmt: skip
     bin_dir = Path(sys.executable).parent
-    server = subprocess.Popen(
-        [str(bin_dir / "uvicorn"), "--factory", "carbon.web.app:create_app", "--host",
-         "127.0.0.1", "--port", str(port), "--workers", str(args.workers), "--log-level",
-         "warning"],
-        env=env,
-    )  # fmt: skip
-    try:
-        wait_until_up(base)
-        with tempfile.TemporaryDirectory() as tmp:
-            prefix = Path(tmp) / "load"
-            # One run: its first --warmup seconds are dropped from the figures (locustfile).
-            subprocess.run(
-                [str(bin_dir / "locust"), "-f", str(HERE / "locustfile.py"), "--headless",
-                 "-u", str(args.users), "-r", str(args.users), "-H", base,
-                 "-t", f"{args.warmup + args.time:g}s", "--csv", str(prefix), "--only-summary"],
-                check=False, env={**env, "LOAD_WARMUP": f"{args.warmup:g}"}, capture_output=True,
-            )  # fmt: skip
-            rows = list(csv.DictReader((prefix.parent / "load_stats.csv").open()))
-            failures = list(csv.DictReader((prefix.parent / "load_failures.csv").open()))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with serve(args.url, args.workers) as base, tempfile.TemporaryDirectory() as tmp:
+        prefix = Path(tmp) / "load"
+        # One run: its first --warmup seconds are dropped from the figures (locustfile).
+        subprocess.run(
+            [str(bin_dir / "locust"), "-f", str(HERE / "locustfile.py"), "--headless",
+             "-u", str(args.users), "-r", str(args.users), "-H", base,
+             "-t", f"{args.warmup + args.time:g}s", "--csv", str(prefix), "--only-summary"],
+            check=False, env={**env, "LOAD_WARMUP": f"{args.warmup:g}"}, capture_output=True,
+        )  # fmt: skip
+        rows = list(csv.DictReader((prefix.parent / "load_stats.csv").open()))
+        failures = list(csv.DictReader((prefix.parent / "load_failures.csv").open()))
     stats = {r["Name"]: r for r in rows}
     floor = float(stats["trivial /health"]["95%"])
     print(f"# {args.users} concurrent clients thinking {args.think[0]:g}-{args.think[1]:g} s, "
