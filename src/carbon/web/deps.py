@@ -1,8 +1,11 @@
-"""Typed FastAPI dependencies: the database session and the signed-in user.
+"""Typed FastAPI dependencies: the database session, the signed-in user and the posted form.
 
 ``SessionDep`` gives each request its own session, closed at the end (routes commit what they
 change). ``PrincipalDep`` is the signed-in user with their memberships; without one, HTML
-requests are sent to the login page and API requests get 401.
+requests are sent to the login page and API requests get 401. ``FormDep`` and ``RawFormDep``
+are the posted form, awaited here so that routes stay plain ``def``: FastAPI runs those in a
+worker thread, where an ``async def`` route would run its database queries, argon2 hashes and
+imports on the event loop and hold up every other request of the process meanwhile.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from carbon.db.models import User
 from carbon.web.access import Principal, load_principal
@@ -68,3 +72,18 @@ def require_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(require_principal)]
+
+
+async def raw_form(request: Request) -> FormData:
+    """The posted form as Starlette parsed it (cached on the request: the CSRF check may have
+    read it already)."""
+    return await request.form()
+
+
+async def read_form(form: Annotated[FormData, Depends(raw_form)]) -> dict[str, str]:
+    """The posted fields as text (repeated fields joined by commas), without the CSRF token."""
+    return {k: ",".join(str(v) for v in form.getlist(k)) for k in form if k != "csrf_token"}
+
+
+RawFormDep = Annotated[FormData, Depends(raw_form)]
+FormDep = Annotated[dict[str, str], Depends(read_form)]

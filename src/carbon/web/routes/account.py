@@ -24,13 +24,13 @@ from carbon.web.access import Principal
 from carbon.web.deps import (
     SESSION_LOGIN_AT_KEY,
     SESSION_USER_KEY,
+    FormDep,
     PrincipalDep,
     SessionDep,
     optional_principal,
 )
 from carbon.web.i18n import get_locale
 from carbon.web.i18n import gettext as _
-from carbon.web.routes.admin import read_form
 from carbon.web.routes.admin_invitations import hash_token
 from carbon.web.security import hash_password, verify_password
 from carbon.web.templating import render
@@ -140,8 +140,8 @@ def _grant(session: Session, invitation: Invitation, user: User) -> None:
 
 
 @router.post("/invite/{token}")
-async def accept_invitation(
-    request: Request, token: str, session: SessionDep, principal: OptionalPrincipal
+def accept_invitation(
+    request: Request, token: str, session: SessionDep, principal: OptionalPrincipal, form: FormDep
 ) -> Response:
     invitation, problem = _invitation(session, token)
     if invitation is None or problem is not None:
@@ -153,7 +153,6 @@ async def accept_invitation(
         _grant(session, invitation, user)  # the account's owner, signed in, accepts
         session.commit()
         return RedirectResponse("/", status_code=303)
-    form = await read_form(request)
     errors = password_errors(form.get("password", ""), form.get("password_confirm", ""))
     name = form.get("display_name", "").strip()
     if len(name) > 200:
@@ -182,14 +181,13 @@ def password_page(request: Request, principal: PrincipalDep, changed: int = 0) -
 
 
 @router.post("/account/password")
-async def change_password(
-    request: Request, session: SessionDep, principal: PrincipalDep
+def change_password(
+    request: Request, session: SessionDep, principal: PrincipalDep, form: FormDep
 ) -> Response:
     settings = request.app.state.settings
     limiter = request.app.state.login_limiter
     ip = request.client.host if request.client else None
     user = principal.user
-    form = await read_form(request)
     errors: dict[str, str] = {}
     # The same throttle as sign-in: a stolen session must not become a password-guessing oracle.
     if limiter.is_blocked(user.email, ip):

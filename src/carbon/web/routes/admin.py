@@ -29,7 +29,7 @@ from carbon.db.models import (
     User,
 )
 from carbon.web.access import Principal
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import not_found
 from carbon.web.templating import render
@@ -44,12 +44,6 @@ def require_admin(principal: PrincipalDep) -> Principal:
 
 
 AdminDep = Annotated[Principal, Depends(require_admin)]
-
-
-async def read_form(request: Request) -> dict[str, str]:
-    """The posted fields as text (repeated fields joined by commas), without the CSRF token."""
-    raw = await request.form()
-    return {k: ",".join(str(v) for v in raw.getlist(k)) for k in raw if k != "csrf_token"}
 
 
 def audited(session: Session, actor: Principal, action: str, obj: Any,
@@ -145,8 +139,9 @@ def programmes_page(request: Request, session: SessionDep, _admin: AdminDep) -> 
 
 
 @router.post("/admin/programmes")
-async def create_programme(request: Request, session: SessionDep, admin: AdminDep) -> Response:
-    form = await read_form(request)
+def create_programme(
+    request: Request, session: SessionDep, admin: AdminDep, form: FormDep
+) -> Response:
     errors = _programme_errors(session, form, None)
     if errors:
         return _programmes_page(request, session, form=form, errors=errors)
@@ -170,11 +165,10 @@ def programme_page(
 
 
 @router.post("/admin/programmes/{programme_id}")
-async def edit_programme(
-    request: Request, programme_id: Id, session: SessionDep, admin: AdminDep
+def edit_programme(
+    request: Request, programme_id: Id, session: SessionDep, admin: AdminDep, form: FormDep
 ) -> Response:
     programme = get_or_404(session, Programme, programme_id)
-    form = await read_form(request)
     errors = _programme_errors(session, form, programme.id)
     if errors:
         ctx = {"programme": programme, "form": form, "errors": errors}
@@ -217,8 +211,9 @@ def _cohort_values(session: Session, form: dict[str, str], cohort: Cohort | None
 
 
 @router.post("/admin/cohorts")
-async def create_cohort(request: Request, session: SessionDep, admin: AdminDep) -> Response:
-    form = await read_form(request)
+def create_cohort(
+    request: Request, session: SessionDep, admin: AdminDep, form: FormDep
+) -> Response:
     values, errors = _cohort_values(session, form, None)
     if errors:
         return _programmes_page(request, session, cohort_form=form, cohort_errors=errors)
@@ -257,11 +252,10 @@ def cohort_page(request: Request, cohort_id: Id, session: SessionDep, _a: AdminD
 
 
 @router.post("/admin/cohorts/{cohort_id}")
-async def edit_cohort(
-    request: Request, cohort_id: Id, session: SessionDep, admin: AdminDep
+def edit_cohort(
+    request: Request, cohort_id: Id, session: SessionDep, admin: AdminDep, form: FormDep
 ) -> Response:
     cohort = get_or_404(session, Cohort, cohort_id)
-    form = await read_form(request)
     values, errors = _cohort_values(session, form, cohort)
     coach_ids = {int(i) for i in form.get("coaches", "").split(",") if i.isdigit()}
     if coach_ids - set(session.scalars(select(User.id).where(User.id.in_(coach_ids)))):
@@ -282,10 +276,11 @@ async def edit_cohort(
 
 
 @router.post("/admin/cohorts/{cohort_id}/enrolments")
-async def enrol(request: Request, cohort_id: Id, session: SessionDep, admin: AdminDep) -> Response:
+def enrol(
+    request: Request, cohort_id: Id, session: SessionDep, admin: AdminDep, form: FormDep
+) -> Response:
     """Enrol a company (``company_id``) or, with ``remove``, take it out of the cohort."""
     cohort = get_or_404(session, Cohort, cohort_id)
-    form = await read_form(request)
     company_id = form.get("company_id", "")
     company = get_or_404(session, Company, int(company_id) if company_id.isdigit() else 0)
     existing = session.scalar(select(Enrolment).where(

@@ -18,10 +18,10 @@ from carbon.db.audit import snapshot
 from carbon.db.models import Cohort, Company, Enrolment, Sector
 from carbon.identifiers import InvalidIdentifier, normalise_legal_id
 from carbon.plan.forms import parse_number
-from carbon.web.deps import Id, SessionDep
+from carbon.web.deps import FormDep, Id, SessionDep
 from carbon.web.i18n import N_, fmt_plain
 from carbon.web.i18n import gettext as _
-from carbon.web.routes.admin import AdminDep, audited, get_or_404, read_form
+from carbon.web.routes.admin import AdminDep, audited, get_or_404
 from carbon.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -100,8 +100,9 @@ def companies_page(request: Request, session: SessionDep, _admin: AdminDep) -> R
 
 
 @router.post("/admin/companies")
-async def create_company(request: Request, session: SessionDep, admin: AdminDep) -> Response:
-    form = await read_form(request)
+def create_company(
+    request: Request, session: SessionDep, admin: AdminDep, form: FormDep
+) -> Response:
     values, errors = _values(form)
     if errors:
         return _list_page(request, session, form, errors)
@@ -142,11 +143,10 @@ def company_page(
 
 
 @router.post("/admin/companies/{company_id}")
-async def edit_company(
-    request: Request, company_id: Id, session: SessionDep, admin: AdminDep
+def edit_company(
+    request: Request, company_id: Id, session: SessionDep, admin: AdminDep, form: FormDep
 ) -> Response:
     company = _company(session, company_id)
-    form = await read_form(request)
     values, errors = _values(form)
     if errors:
         return _company_page(request, session, company, form, errors)
@@ -159,12 +159,11 @@ async def edit_company(
 
 
 @router.post("/admin/companies/{company_id}/enrolments")
-async def enrol_company(
-    request: Request, company_id: Id, session: SessionDep, admin: AdminDep
+def enrol_company(
+    request: Request, company_id: Id, session: SessionDep, admin: AdminDep, form: FormDep
 ) -> Response:
     """Enrol the company in ``cohort_id`` (a company follows several cohorts over the years)."""
     company = _company(session, company_id)
-    form = await read_form(request)
     cohort_id = form.get("cohort_id", "")
     cohort: Cohort = get_or_404(session, Cohort, int(cohort_id) if cohort_id.isdigit() else 0)
     if cohort.id not in {e.cohort_id for e in company.enrolments}:

@@ -31,10 +31,10 @@ from carbon.db.models import (
     normalise_email,
 )
 from carbon.web.access import Principal, coached_company_ids
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import not_found
-from carbon.web.routes.admin import audited, read_form
+from carbon.web.routes.admin import audited
 from carbon.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -141,10 +141,9 @@ def _read(
 
 
 @router.post("/invitations")
-async def create_invitation(
-    request: Request, session: SessionDep, principal: InviterDep
+def create_invitation(
+    request: Request, session: SessionDep, principal: InviterDep, form: FormDep
 ) -> Response:
-    form = await read_form(request)
     values, errors = _read(session, principal, form)
     if errors:
         return _page(request, session, principal, form=form, errors=errors)

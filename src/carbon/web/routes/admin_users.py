@@ -15,9 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from carbon.db.audit import snapshot
 from carbon.db.models import CohortCoach, Membership, User
-from carbon.web.deps import Id, SessionDep
+from carbon.web.deps import FormDep, Id, SessionDep
 from carbon.web.i18n import gettext as _
-from carbon.web.routes.admin import AdminDep, audited, get_or_404, read_form
+from carbon.web.routes.admin import AdminDep, audited, get_or_404
 from carbon.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -37,12 +37,11 @@ def users_page(request: Request, session: SessionDep, _admin: AdminDep) -> Respo
 
 
 @router.post("/admin/users/{user_id}")
-async def change_user(
-    request: Request, user_id: Id, session: SessionDep, admin: AdminDep
+def change_user(
+    request: Request, user_id: Id, session: SessionDep, admin: AdminDep, form: FormDep
 ) -> Response:
     """``is_active`` or ``is_admin`` set to "1" or "0"."""
     user: User = get_or_404(session, User, user_id)
-    form = await read_form(request)
     if user.id == admin.id:
         raise HTTPException(409, _("You cannot deactivate or demote your own account."))
     before = snapshot(user)

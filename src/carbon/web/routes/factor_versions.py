@@ -12,14 +12,13 @@ page only: a period keeps its pinned library, so a validated year never changes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from carbon.accounting.engine import ComputationError
 from carbon.db.audit import record
@@ -68,7 +67,8 @@ def versions_page(request: Request, session: SessionDep, _admin: AdminDep) -> Re
 
 
 def _import(session: Session, data: bytes, label: str, make_default: bool) -> tuple[Any, bool]:
-    """Read and store the export (in a worker thread: a full file takes seconds).
+    """Read and store the export (a full file takes seconds: the route is a plain def, run in a
+    worker thread).
 
     Returns the version and whether it already existed; raises AdemeFormatError or
     FactorStoreError, with nothing stored.
@@ -83,16 +83,26 @@ def _import(session: Session, data: bytes, label: str, make_default: bool) -> tu
     return version, False
 
 
+async def _export_form(request: Request) -> FormData | None:
+    """The posted export, or None when the declared size is over the limit: then the body is
+    refused before its parts are parsed."""
+    limit = request.app.state.settings.max_factor_upload_bytes
+    if int(request.headers.get("content-length") or 0) > limit + 64 * 1024:
+        return None
+    return await request.form()
+
+
 @router.post("/admin/factors")
-async def upload_export(request: Request, session: SessionDep, admin: AdminDep) -> Response:
+def upload_export(
+    request: Request, session: SessionDep, admin: AdminDep,
+    raw: Annotated[FormData | None, Depends(_export_form)],
+) -> Response:  # fmt: skip
     limit = request.app.state.settings.max_factor_upload_bytes
     too_large = _("The file is larger than %(mb)s MB, the limit set for uploads.") % {
         "mb": f"{limit / 1_000_000:.0f}"
     }
-    # Refuse an oversized body by its declared length before looking at its parts.
-    if int(request.headers.get("content-length") or 0) > limit + 64 * 1024:
+    if raw is None:
         return _page(request, session, 413, errors={"file": too_large})
-    raw = await request.form()
     upload = raw.get("file")
     label = str(raw.get("label", "")).strip()
     form = {"label": label, "make_default": str(raw.get("make_default", ""))}
@@ -105,11 +115,9 @@ async def upload_export(request: Request, session: SessionDep, admin: AdminDep) 
         errors["file"] = too_large
     if errors or not isinstance(upload, UploadFile):
         return _page(request, session, 422, form=form, errors=errors)
-    data = await upload.read()
+    data = upload.file.read()
     try:
-        version, existed = await run_in_threadpool(
-            _import, session, data, label, form["make_default"] == "1"
-        )
+        version, existed = _import(session, data, label, form["make_default"] == "1")
     except AdemeFormatError as exc:
         session.rollback()
         message = _("The file was refused and nothing was stored: %(reason)s")

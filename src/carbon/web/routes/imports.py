@@ -27,13 +27,12 @@ import secrets
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from carbon.config import DATA_DIR
 from carbon.db.activity_lines import add_lines
@@ -304,41 +303,53 @@ def import_page(
     return _page(request, period)
 
 
-@router.post("/periods/{period_id}/import")
-async def upload(
-    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
-) -> Response:
-    period = period_or_404(session, principal, period_id)
-    _editable_or_403(principal, period)
+async def _upload_form(request: Request) -> FormData | None:
+    """The posted file, or None when the declared size is over the limit: then the body is
+    refused before it is parsed."""
     max_bytes: int = request.app.state.settings.max_upload_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes + MULTIPART_SLACK:
-        return _too_large(request, period, None)  # refused before the body is parsed
-    form = await request.form(max_files=1, max_fields=8)
+        return None
+    return await request.form(max_files=1, max_fields=8)
+
+
+@router.post("/periods/{period_id}/import")
+def upload(
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
+    form: Annotated[FormData | None, Depends(_upload_form)],
+) -> Response:  # fmt: skip
+    period = period_or_404(session, principal, period_id)
+    _editable_or_403(principal, period)
+    max_bytes: int = request.app.state.settings.max_upload_bytes
+    if form is None:
+        return _too_large(request, period, None)
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
         refusal = ImportIssue("no_file", _("Choose a CSV or Excel (.xlsx) file to import."))
         return _page(request, period, 422, refusal=refusal)
-    data = await file.read(max_bytes + 1)
+    data = file.file.read(max_bytes + 1)
     if len(data) > max_bytes:
         return _too_large(request, period, file.size or len(data))
     try:
-        preview = await run_in_threadpool(
-            _analyse, session, period, file.filename, data, max_bytes, get_locale()
-        )
+        preview = _analyse(session, period, file.filename, data, max_bytes, get_locale())
     except UploadError as exc:
         return _page(request, period, 422, refusal=exc.issue)
     token = _keep(request, principal, period, file.filename, data) if preview.ok else None
     return _page(request, period, 200 if preview.ok else 422, preview=preview, token=token)
 
 
+async def _confirm_form(request: Request) -> FormData:
+    return await request.form(max_files=0, max_fields=4)
+
+
 @router.post("/periods/{period_id}/import/confirm")
-async def confirm(
-    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
-) -> Response:
+def confirm(
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
+    form: Annotated[FormData, Depends(_confirm_form)],
+) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)
     _editable_or_403(principal, period)
-    token = str((await request.form(max_files=0, max_fields=4)).get("token") or "")
+    token = str(form.get("token") or "")
     kept = _claim(request, principal, period, token)
     if kept is None:
         text = _("This preview has expired or belongs to another session: upload the file again.")
@@ -346,9 +357,7 @@ async def confirm(
     path, name, data = kept
     max_bytes = request.app.state.settings.max_upload_bytes
     try:
-        preview = await run_in_threadpool(
-            _analyse, session, period, name, data, max_bytes, get_locale()
-        )
+        preview = _analyse(session, period, name, data, max_bytes, get_locale())
         if not preview.ok:  # the library or the sites changed since the preview
             return _page(request, period, 422, preview=preview)
         lines = add_lines(session, principal.id, period, [asdict(r) for r in preview.rows])

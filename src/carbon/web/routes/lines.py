@@ -18,7 +18,7 @@ from carbon.db.models import ReportingPeriod, Site
 from carbon.factors.bundled import Activity, find_activity, search_activities
 from carbon.imports.tabular import parse_decimal
 from carbon.web.access import can_edit_period
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, RawFormDep, SessionDep
 from carbon.web.i18n import fmt_plain, get_locale
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import line_or_404, period_or_404
@@ -122,13 +122,14 @@ def edit_line_form(
 
 
 @router.post("/periods/{period_id}/lines")
-async def create_line(
-    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
-) -> Response:
+def create_line(
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
+    raw: RawFormDep,
+) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)
     if not can_edit_period(principal, period):
         raise _read_only()
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = {k: str(v) for k, v in raw.items()}
     data, errors = _line_data(session, period, form)
     if not errors:
         try:
@@ -143,14 +144,15 @@ async def create_line(
 
 
 @router.post("/lines/{line_id}")
-async def edit_line(
-    request: Request, line_id: Id, session: SessionDep, principal: PrincipalDep
-) -> Response:
+def edit_line(
+    request: Request, line_id: Id, session: SessionDep, principal: PrincipalDep,
+    raw: RawFormDep,
+) -> Response:  # fmt: skip
     line = line_or_404(session, principal, line_id)
     period = line.period
     if not can_edit_period(principal, period):
         raise _read_only()
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = {k: str(v) for k, v in raw.items()}
     data, errors = _line_data(session, period, form)
     version = int(form.get("version_id", "0") or 0)
     if not errors:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from carbon.db.models import Action, ActionStatus, Company, IntensityUnit
 from carbon.factors.bundled import find_activity
@@ -30,7 +31,7 @@ from carbon.plan.services import (
 )
 from carbon.plan.trajectory import chart_values
 from carbon.web.access import Principal, can_coach_company, can_enter_data
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, RawFormDep, SessionDep
 from carbon.web.i18n import fmt_plain, get_locale
 from carbon.web.i18n import gettext as _
 from carbon.web.loaders import company_or_404, not_found
@@ -145,11 +146,12 @@ def plan_page(
 
 
 @router.post("/companies/{company_id}/plan")
-async def set_target(
-    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep
-) -> Response:
+def set_target(
+    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep,
+    raw: RawFormDep,
+) -> Response:  # fmt: skip
     company = _plan_company(session, principal, company_id)
-    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    form = {k: str(v) for k, v in raw.items() if k != "csrf_token"}
     values, errors = parse_target_form(form, company.periods)
     if values is None:
         errors = {k: _(v) for k, v in errors.items()}
@@ -176,8 +178,7 @@ def remove_target(
     return RedirectResponse(f"/companies/{company.id}/plan#target", status_code=303)
 
 
-async def _read_action_form(request: Request) -> dict[str, str]:
-    raw = await request.form()
+def _action_form(raw: FormData) -> dict[str, str]:
     form = {k: str(v) for k, v in raw.items() if k not in ("csrf_token", "postes")}
     form["postes"] = ",".join(str(v) for v in raw.getlist("postes"))
     return form
@@ -223,11 +224,12 @@ def new_action_form(
 
 
 @router.post("/companies/{company_id}/plan/actions")
-async def add_action(
-    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep
-) -> Response:
+def add_action(
+    request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep,
+    raw: RawFormDep,
+) -> Response:  # fmt: skip
     company = _plan_company(session, principal, company_id)
-    form = await _read_action_form(request)
+    form = _action_form(raw)
     data, errors = parse_action_form(form)
     if data is None:
         return _form_error(request, session, company, form, errors)
@@ -255,13 +257,13 @@ def edit_action_form(
 
 
 @router.post("/companies/{company_id}/plan/actions/{action_id}")
-async def edit_action(
+def edit_action(
     request: Request, company_id: Id, action_id: Id, session: SessionDep,
-    principal: PrincipalDep,
+    principal: PrincipalDep, raw: RawFormDep,
 ) -> Response:  # fmt: skip
     company = _plan_company(session, principal, company_id)
     action = _action_or_404(session, company, action_id)
-    form = await _read_action_form(request)
+    form = _action_form(raw)
     form["action_id"] = str(action.id)
     data, errors = parse_action_form(form)
     if data is None:
