@@ -27,7 +27,9 @@ from carbon.db import migrate
 
 HERE = Path(__file__).parent
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/carbon_load"
-PAGES = ("cohort dashboard", "company dashboard", "line edit", "PDF download")
+PAGES = ("cohort dashboard", "company dashboard", "line edit")
+# Measured and shown, not judged: the goal is for pages (a 13-page report is rendered each time).
+DOWNLOADS = ("PDF download",)
 
 
 def free_port() -> int:
@@ -103,7 +105,7 @@ def main() -> int:
           f"{args.url}")  # fmt: skip
     print(f"{'request':<20} {'count':>7} {'fail':>5} {'median ms':>10} {'p95 ms':>8}  goal  ok")
     ok_all = True
-    for name in (*PAGES, "trivial /health"):
+    for name in (*PAGES, *DOWNLOADS, "trivial /health"):
         r = stats.get(name)
         if r is None:
             continue
@@ -111,9 +113,10 @@ def main() -> int:
         page = name in PAGES
         ok = (p95 <= 150 and p95 <= 5 * floor) if page else True
         ok_all &= ok
-        goal = "p95<=150 & <=5x" if page else "floor"
+        goal = "p95<=150 & <=5x" if page else "floor" if name == "trivial /health" else "download"
+        verdict = ("yes" if ok else "NO") if page else "-"
         print(f"{name:<20} {r['Request Count']:>7} {r['Failure Count']:>5} "
-              f"{float(r['50%']):>10.0f} {p95:>8.0f}  {goal}  {'yes' if ok else 'NO'}")  # fmt: skip
+              f"{float(r['50%']):>10.0f} {p95:>8.0f}  {goal}  {verdict}")  # fmt: skip
     for f in failures:
         print(f"failed: {f['Name']} x{f['Occurrences']}: {f['Error']}")
     return 0 if ok_all and not failures else 1

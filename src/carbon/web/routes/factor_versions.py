@@ -87,7 +87,8 @@ async def _export_form(request: Request) -> FormData | None:
     """The posted export, or None when the declared size is over the limit: then the body is
     refused before its parts are parsed."""
     limit = request.app.state.settings.max_factor_upload_bytes
-    if int(request.headers.get("content-length") or 0) > limit + 64 * 1024:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + 64 * 1024:
         return None
     return await request.form()
 
