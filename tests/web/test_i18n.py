@@ -77,6 +77,30 @@ def test_fmt_number_digits_and_padding() -> None:
     assert fmt_number(-1234.5, "en") == "-1,234.5"
 
 
+def test_kept_formatting_depends_on_the_locale_the_digits_and_the_kind() -> None:
+    # Formatted numbers are kept per (kind, rounded value, locale, digits): the same value asked
+    # in a row must come back in each locale's form, at each precision, as number or percent.
+    assert [fmt_number(1234.5, code) for code in ("fr", "en", "fr", "it")] == [
+        f"1{NNBSP}234,5",
+        "1,234.5",
+        f"1{NNBSP}234,5",
+        "1.234,5",
+    ]
+    assert [fmt_number(1234.5, "en", digits=d) for d in (1, 0, 2, 1)] == [
+        "1,234.5",
+        "1,235",
+        "1,234.50",
+        "1,234.5",
+    ]
+    # 50 % reaches the percent pattern as the ratio 0.500, equal to the number 0.5 at the same
+    # precision and locale: only the kind tells them apart.
+    assert [fmt_pct(50, "en"), fmt_number(0.5, "en"), fmt_pct(50, "en")] == [
+        "50.0%",
+        "0.5",
+        "50.0%",
+    ]
+
+
 def test_fmt_number_rounds_half_up_as_written() -> None:
     assert fmt_number(0.25, "en") == "0.3"
     assert fmt_number(2.675, "en", digits=2) == "2.68"
