@@ -54,7 +54,7 @@ def main() -> int:
                         help="seconds the server stays idle before each request")  # fmt: skip
     parser.add_argument("--n", type=int, default=25, help="requests per row")
     args = parser.parse_args()
-    with serve(args.url, workers=1) as base:
+    with serve(args.url, workers=1, idle_s=max(args.gaps)) as base:
         coach, _ = signed_in(base, "coach@load.example")
         member, csrf = signed_in(base, "member0@load.example")
         company = re.search(r'href="/companies/(\d+)"', member.get("/companies").text)

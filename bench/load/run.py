@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import os
 import socket
 import subprocess
@@ -50,9 +51,14 @@ def wait_until_up(base: str, timeout: float = 60) -> None:
 
 
 @contextmanager
-def serve(url: str, workers: int) -> Iterator[str]:
+def serve(url: str, workers: int, idle_s: float = 5.0) -> Iterator[str]:
     """The application under uvicorn on a free port of 127.0.0.1, against ``url`` migrated to
-    the latest schema first; yields its base URL and stops it on the way out."""
+    the latest schema first; yields its base URL and stops it on the way out.
+
+    ``idle_s``: the longest a client stays silent between requests. Uvicorn closes a
+    keep-alive connection idle for 5 s by default; a client that speaks just as it closes
+    gets "connection reset", which a browser retries and locust counts as a failure, so the
+    server keeps connections a little longer than the clients think."""
     migrate.upgrade(url)
     port = free_port()
     env = {**os.environ, "CARBON_DATABASE_URL": url, "CARBON_ENV": "test"}
@@ -60,7 +66,7 @@ def serve(url: str, workers: int) -> Iterator[str]:
     server = subprocess.Popen(
         [str(bin_dir / "uvicorn"), "--factory", "carbon.web.app:create_app", "--host",
          "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level",
-         "warning"],
+         "warning", "--timeout-keep-alive", f"{math.ceil(idle_s) + 5}"],
         env=env,
     )  # fmt: skip
     try:
@@ -87,7 +93,8 @@ def main() -> int:
     env = {**os.environ, "CARBON_DATABASE_URL": args.url, "CARBON_ENV": "test",
            "LOAD_THINK_MIN": str(args.think[0]), "LOAD_THINK_MAX": str(args.think[1])}  # fmt: skip
     bin_dir = Path(sys.executable).parent
-    with serve(args.url, args.workers) as base, tempfile.TemporaryDirectory() as tmp:
+    server = serve(args.url, args.workers, idle_s=args.think[1])
+    with server as base, tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "load"
         # One run: its first --warmup seconds are dropped from the figures (locustfile).
         subprocess.run(
