@@ -26,6 +26,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from carbon.auth import hash_password
 from carbon.coaching import dashboard
 from carbon.coaching.dashboard import build_dashboard
 from carbon.config import Settings
@@ -48,7 +49,6 @@ from carbon.db.session import make_engine
 from carbon.demo.world import PROFILES
 from carbon.factors.bundled import find_activity, load_bundled_library
 from carbon.web.app import create_app
-from carbon.web.security import hash_password
 
 N_COMPANIES = 300
 YEARS = (2023, 2024, 2025)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
+from carbon.auth import hash_password
 from carbon.config import Settings
 from carbon.db.factor_store import save_library
 from carbon.db.line_stats import recount
@@ -36,7 +37,6 @@ from carbon.db.models import (
 )
 from carbon.db.session import make_engine, make_sessionmaker, session_scope
 from carbon.factors.bundled import activities, load_bundled_library
-from carbon.web.security import hash_password
 
 PASSWORD = "carbon-load"
 SECTORS = ("lift", "resort", "hotel", "engineering", "equipment", "services", "agrifood")

@@ -1,5 +1,5 @@
 """The reports package stays out of FastAPI (house style: web -> reports -> core); it uses only
-the locale and formatting helpers of carbon.web.i18n."""
+the locale and formatting helpers of carbon.i18n."""
 
 from __future__ import annotations
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from carbon.i18n import use_locale
 from carbon.reports.certificate import certificates_pdf
 from carbon.reports.cohort import change_classes, cohort_report_pdf
 from carbon.reports.model_cohort import certificates
-from carbon.web.i18n import use_locale
 
 from . import sample
 from .pdf import follows, lines, pages_text, reader, text

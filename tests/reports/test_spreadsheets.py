@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from carbon.i18n import gettext, use_locale
 from carbon.reports import exports
 from carbon.reports.spreadsheet import neutralise, plain_number, sheet_title, to_csv
-from carbon.web.i18n import gettext, use_locale
 
 from . import sample
 

@@ -17,12 +17,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from carbon.auth import hash_password
 from carbon.config import Settings
 from carbon.db.factor_store import save_library
 from carbon.db.models import Company, LibraryVersion, ReportingPeriod, User
 from carbon.factors.bundled import load_bundled_library
 from carbon.web.app import create_app
-from carbon.web.security import hash_password
 from tests import factories as f
 
 PASSWORD = "correct horse battery staple"

@@ -1,4 +1,4 @@
-"""Translations, locale negotiation and number formatting (carbon.web.i18n)."""
+"""Translations, locale negotiation and number formatting (carbon.i18n)."""
 
 from __future__ import annotations
 
@@ -19,14 +19,12 @@ from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.middleware.sessions import SessionMiddleware
 
+from carbon import i18n
 from carbon.config import PROJECT_ROOT, Settings
-from carbon.web import i18n
-from carbon.web.i18n import (
-    LOCALE_COOKIE,
+from carbon.i18n import (
     LOCALE_DIR,
     LOCALES,
     SESSION_LOCALE_KEY,
-    LocaleMiddleware,
     fmt_date,
     fmt_kg,
     fmt_number,
@@ -34,13 +32,12 @@ from carbon.web.i18n import (
     fmt_tco2e,
     get_locale,
     get_translations,
-    install_i18n,
     negotiate_locale,
     normalize_locale,
     parse_accept_language,
-    set_locale_cookie,
     use_locale,
 )
+from carbon.web.i18n import LOCALE_COOKIE, LocaleMiddleware, install_i18n, set_locale_cookie
 from carbon.web.security import install_csrf, safe_redirect_target, session_middleware_kwargs
 
 NNBSP = "\u202f"  # babel's French group separator
@@ -77,9 +74,9 @@ def test_fmt_number_digits_and_padding() -> None:
     assert fmt_number(-1234.5, "en") == "-1,234.5"
 
 
-def test_kept_formatting_depends_on_the_locale_the_digits_and_the_kind() -> None:
-    # Formatted numbers are kept per (kind, rounded value, locale, digits): the same value asked
-    # in a row must come back in each locale's form, at each precision, as number or percent.
+def test_formatting_depends_on_the_locale_the_digits_and_the_kind() -> None:
+    # The same value asked in a row must come back in each locale's form, at each precision,
+    # as number or percent.
     assert [fmt_number(1234.5, code) for code in ("fr", "en", "fr", "it")] == [
         f"1{NNBSP}234,5",
         "1,234.5",

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from carbon.db.activity_lines import LineInputError, PeriodReadOnly, add_lines
 from carbon.db.models import ActivityLine, AuditLog, Site
+from carbon.i18n import use_locale
 from carbon.imports.spreadsheet import MESSAGES as ENGLISH
 from carbon.imports.spreadsheet import TEMPLATE_HEADERS, ImportIssue
-from carbon.web.i18n import use_locale
 from carbon.web.routes.imports import MESSAGES, decimals, issue_text
 from carbon.web.security import SESSION_COOKIE
 

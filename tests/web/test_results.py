@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from carbon.db.compute import compute_period, library_for
 from carbon.db.factor_store import save_library
 from carbon.db.models import ReportingPeriod
+from carbon.i18n import use_locale
 from carbon.web import dashboard_data
 from carbon.web.dashboard_data import facts_of, line_infos
-from carbon.web.i18n import use_locale
 from carbon.web.results_view import (
     HINT_ESTIMATE,
     HINT_FACTOR,

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.middleware.sessions import SessionMiddleware
 
+from carbon.auth import hash_password, needs_rehash, password_hasher, verify_password
 from carbon.config import PROJECT_ROOT, Environment, Settings
 from carbon.web.i18n import LocaleMiddleware, install_i18n
 from carbon.web.security import (
@@ -25,13 +26,9 @@ from carbon.web.security import (
     LoginRateLimiter,
     SecurityHeadersMiddleware,
     get_csrf_token,
-    hash_password,
     install_csrf,
-    needs_rehash,
-    password_hasher,
     safe_redirect_target,
     session_middleware_kwargs,
-    verify_password,
 )
 
 TEST_SETTINGS = Settings(env=Environment.test, secret_key="test-secret")

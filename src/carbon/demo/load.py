@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from carbon.auth import hash_password
 from carbon.config import Settings
 from carbon.db import audit
 from carbon.db.base import Base
@@ -42,7 +43,6 @@ from carbon.demo.world import (
     DemoCompany,
 )
 from carbon.factors.bundled import find_activity, load_bundled_library
-from carbon.web.security import hash_password
 
 DEMO_PASSWORD = "carbon-demo"
 M = TypeVar("M", bound=Base)

@@ -23,11 +23,11 @@ from reportlab.platypus import (
     Spacer,
 )
 
+from carbon.i18n import get_locale, ngettext, use_locale
+from carbon.i18n import gettext as _
 from carbon.reports.layout import BLUE, BLUE_LIGHT, para, styles
 from carbon.reports.model_cohort import Certificate
 from carbon.reports.text import date_range, day, num, tco2e
-from carbon.web.i18n import get_locale, ngettext, use_locale
-from carbon.web.i18n import gettext as _
 
 PAGE = landscape(A4)
 MARGIN = 22 * mm

@@ -22,9 +22,9 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from carbon.i18n import fmt_number
 from carbon.reports.fonts import REGULAR
 from carbon.reports.layout import BLUE, CONTENT_WIDTH, GRID, MUTED, TEXT
-from carbon.web.i18n import fmt_number
 
 FONT_SIZE = 7.5
 

@@ -15,6 +15,8 @@ from statistics import median
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
+from carbon.i18n import MISSING, use_locale
+from carbon.i18n import gettext as _
 from carbon.reports import labels
 from carbon.reports.charts import hbar, vbar
 from carbon.reports.document import build, toc
@@ -32,8 +34,6 @@ from carbon.reports.layout import (
 )
 from carbon.reports.model_cohort import STAGES, CohortReport
 from carbon.reports.text import date_range, day, num, pct, t, tco2e
-from carbon.web.i18n import MISSING, use_locale
-from carbon.web.i18n import gettext as _
 
 W = CONTENT_WIDTH
 # Classes of change since the base year, in %: (low, high], open at both ends.

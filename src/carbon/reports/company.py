@@ -11,6 +11,8 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table
 
+from carbon.i18n import MISSING, use_locale
+from carbon.i18n import gettext as _
 from carbon.reports import company_annex as annex
 from carbon.reports import company_sections as sections
 from carbon.reports import labels
@@ -26,8 +28,6 @@ from carbon.reports.layout import (
 )
 from carbon.reports.model import PeriodReport
 from carbon.reports.text import date_range, day, num, pct, tco2e
-from carbon.web.i18n import MISSING, use_locale
-from carbon.web.i18n import gettext as _
 
 
 def intensity_phrases(report: PeriodReport) -> list[tuple[str, str]]:

@@ -11,12 +11,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from carbon.accounting.uncertainty import DEFAULT_QUALITY_PCT
+from carbon.i18n import MISSING
+from carbon.i18n import gettext as _
 from carbon.reports import labels
 from carbon.reports.layout import CONTENT_WIDTH, Col, Heading, para, table
 from carbon.reports.model import PeriodReport
 from carbon.reports.text import num, pct, t
-from carbon.web.i18n import MISSING
-from carbon.web.i18n import gettext as _
 
 W = CONTENT_WIDTH
 # The activity uncertainties the pages and reports compute with (compute_period's default).

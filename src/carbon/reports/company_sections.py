@@ -13,13 +13,13 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from carbon.accounting import progress
 from carbon.accounting.postes import POSTES
+from carbon.i18n import MISSING
+from carbon.i18n import gettext as _
 from carbon.reports import labels
 from carbon.reports.charts import Series, hbar, year_lines
 from carbon.reports.layout import BLUE, CONTENT_WIDTH, PALETTE, Col, Heading, para, table
 from carbon.reports.model import PeriodReport
 from carbon.reports.text import date_range, num, pct, t
-from carbon.web.i18n import MISSING
-from carbon.web.i18n import gettext as _
 
 W = CONTENT_WIDTH
 

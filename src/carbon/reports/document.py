@@ -20,6 +20,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from carbon.i18n import get_locale
+from carbon.i18n import gettext as _
 from carbon.lru import Lru
 from carbon.reports.fonts import REGULAR
 from carbon.reports.layout import (
@@ -31,8 +33,6 @@ from carbon.reports.layout import (
     PAGE_WIDTH,
     styles,
 )
-from carbon.web.i18n import get_locale
-from carbon.web.i18n import gettext as _
 
 
 def _footer_canvas(left: str) -> type[Canvas]:

@@ -9,6 +9,8 @@ All text goes through spreadsheet.neutralise (see spreadsheet.py).
 from __future__ import annotations
 
 from carbon.accounting.postes import POSTES, POSTES_BY_CODE
+from carbon.i18n import gettext as _
+from carbon.i18n import use_locale
 from carbon.reports import labels
 from carbon.reports.model import PeriodReport
 from carbon.reports.model_cohort import CohortReport
@@ -19,8 +21,6 @@ from carbon.reports.spreadsheet import (
     to_csv,
     workbook_bytes,
 )
-from carbon.web.i18n import gettext as _
-from carbon.web.i18n import use_locale
 
 KG = "#,##0.0"
 T = "#,##0.000"

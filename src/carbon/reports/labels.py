@@ -7,7 +7,7 @@ The web layer has its own copies for the pages (web/templating.py); the reports 
 from __future__ import annotations
 
 from carbon.accounting.postes import CATEGORY_LABELS, POSTES_BY_CODE
-from carbon.web.i18n import N_, get_locale, gettext
+from carbon.i18n import N_, get_locale, gettext
 
 PERIOD_STATUS = {
     "draft": N_("draft"),

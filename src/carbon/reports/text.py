@@ -1,4 +1,4 @@
-"""Number and date phrases the reports repeat, in the reader's language (carbon.web.i18n).
+"""Number and date phrases the reports repeat, in the reader's language (carbon.i18n).
 
 Tables show tonnes without a unit (the column header carries it) and one decimal, like the pages;
 sentences carry the unit (``fmt_tco2e``).
@@ -10,8 +10,8 @@ import re
 import unicodedata
 from datetime import date
 
-from carbon.web.i18n import MISSING, fmt_date, fmt_number, fmt_pct, fmt_tco2e
-from carbon.web.i18n import gettext as _
+from carbon.i18n import MISSING, fmt_date, fmt_number, fmt_pct, fmt_tco2e
+from carbon.i18n import gettext as _
 
 
 def t(kg: float | None, digits: int = 1) -> str:

@@ -16,8 +16,8 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from carbon.coaching.dashboard import CompanyRow
+from carbon.i18n import get_locale
 from carbon.lru import Lru
-from carbon.web.i18n import get_locale
 
 TEMPLATE = "_cohort_row.html"
 # Rows of every cohort of the process, in every language.

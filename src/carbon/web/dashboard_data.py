@@ -25,8 +25,8 @@ from carbon.db.compute import (
 )
 from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.factors.bundled import find_activity
+from carbon.i18n import get_locale
 from carbon.lru import Lru
-from carbon.web.i18n import get_locale
 from carbon.web.results_view import (
     BaseYear,
     Dashboard,

@@ -17,8 +17,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from carbon.i18n import gettext as _
 from carbon.web.deps import LoginRequired
-from carbon.web.i18n import gettext as _
 from carbon.web.templating import is_htmx, render
 
 log = logging.getLogger("carbon.web")

@@ -10,8 +10,8 @@ from fastapi import HTTPException
 from sqlalchemy.orm import Session
 
 from carbon.db.models import ActivityLine, Cohort, Company, ReportingPeriod
+from carbon.i18n import gettext as _
 from carbon.web.access import Principal, can_view_cohort, can_view_company
-from carbon.web.i18n import gettext as _
 
 
 def not_found() -> HTTPException:

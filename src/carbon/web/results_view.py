@@ -22,7 +22,7 @@ from carbon.accounting.postes import CATEGORY_LABELS, POSTES, UPSTREAM_ENERGY_PO
 from carbon.accounting.progress import Change, change, intensity
 from carbon.accounting.results import ComputationResult
 from carbon.db.compute import uncertainty_scale
-from carbon.web.i18n import N_, gettext
+from carbon.i18n import N_, gettext
 
 TOP_SOURCES = 5
 TOP_IMPROVEMENTS = 5

@@ -25,12 +25,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from functools import cache
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import HTTPException, Request
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
@@ -39,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbon.config import Environment as RuntimeEnvironment
 from carbon.config import Settings
-from carbon.web.i18n import gettext as _
+from carbon.i18n import gettext as _
 
 # --- CSRF ------------------------------------------------------------------------------------
 
@@ -162,50 +159,6 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-# --- Passwords -------------------------------------------------------------------------------
-
-
-@cache
-def password_hasher(env: RuntimeEnvironment) -> PasswordHasher:
-    """argon2id with its recommended parameters; the smallest allowed ones under test, where a
-    real hash per created user would make the suite slow."""
-    if env == RuntimeEnvironment.test:
-        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, hash_len=16, salt_len=8)
-    return PasswordHasher()
-
-
-@cache
-def _dummy_hash(env: RuntimeEnvironment) -> str:
-    return password_hasher(env).hash(secrets.token_urlsafe(16))
-
-
-def hash_password(password: str, settings: Settings) -> str:
-    return password_hasher(settings.env).hash(password)
-
-
-def verify_password(stored_hash: str | None, password: str, settings: Settings) -> bool:
-    """True when ``password`` matches; pass ``None`` for an unknown e-mail address, so that an
-    unknown account costs the same time as a wrong password and cannot be told apart."""
-    hasher = password_hasher(settings.env)
-    if stored_hash is None:
-        # Spend the time a real check takes, so an unknown address is not told apart.
-        with suppress(VerificationError):
-            hasher.verify(_dummy_hash(settings.env), password)
-        return False
-    try:
-        return hasher.verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def needs_rehash(stored_hash: str, settings: Settings) -> bool:
-    """True when the hash was made with older parameters: rehash it at the next successful login."""
-    try:
-        return password_hasher(settings.env).check_needs_rehash(stored_hash)
-    except InvalidHashError:
-        return True
 
 
 # --- Login throttling ------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from carbon.accounting.postes import CATEGORY_LABELS, POSTES, POSTES_BY_CODE
 from carbon.config import PROJECT_ROOT
 from carbon.factors.bundled import find_activity
-from carbon.web.i18n import N_, gettext, install_i18n
+from carbon.i18n import N_, gettext
+from carbon.web.i18n import install_i18n
 from carbon.web.security import install_csrf
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"

@@ -4,7 +4,7 @@ An invitation link carries a random token; its hash finds the invitation. A used
 unknown link gets a page that says which, never a form. An invitation to an address that already
 has an account with a password does not set a password (whoever can invite could otherwise take
 over any account): its owner signs in, then accepts. Passwords are hashed with argon2
-(:func:`carbon.web.security.hash_password`).
+(:func:`carbon.auth.hash_password`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carbon.auth import hash_password, verify_password
 from carbon.db.audit import record
 from carbon.db.models import CohortCoach, Invitation, InvitationRole, Membership, User
+from carbon.i18n import get_locale
+from carbon.i18n import gettext as _
 from carbon.web.access import Principal
 from carbon.web.deps import (
     SESSION_LOGIN_AT_KEY,
@@ -29,10 +32,7 @@ from carbon.web.deps import (
     SessionDep,
     optional_principal,
 )
-from carbon.web.i18n import get_locale
-from carbon.web.i18n import gettext as _
 from carbon.web.routes.admin_invitations import hash_token
-from carbon.web.security import hash_password, verify_password
 from carbon.web.templating import render
 
 router = APIRouter(include_in_schema=False)

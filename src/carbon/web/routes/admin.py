@@ -28,9 +28,9 @@ from carbon.db.models import (
     Programme,
     User,
 )
+from carbon.i18n import gettext as _
 from carbon.web.access import Principal
 from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
-from carbon.web.i18n import gettext as _
 from carbon.web.loaders import not_found
 from carbon.web.templating import render
 

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from carbon.db.audit import snapshot
 from carbon.db.models import Cohort, Company, Enrolment, Sector
+from carbon.i18n import N_, fmt_plain
+from carbon.i18n import gettext as _
 from carbon.identifiers import InvalidIdentifier, normalise_legal_id
 from carbon.plan.forms import parse_number
 from carbon.web.deps import FormDep, Id, SessionDep
-from carbon.web.i18n import N_, fmt_plain
-from carbon.web.i18n import gettext as _
 from carbon.web.routes.admin import AdminDep, audited, get_or_404
 from carbon.web.templating import render
 

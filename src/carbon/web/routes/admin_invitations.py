@@ -30,9 +30,9 @@ from carbon.db.models import (
     User,
     normalise_email,
 )
+from carbon.i18n import gettext as _
 from carbon.web.access import Principal, coached_company_ids
 from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
-from carbon.web.i18n import gettext as _
 from carbon.web.loaders import not_found
 from carbon.web.routes.admin import audited
 from carbon.web.templating import render

@@ -15,8 +15,8 @@ from sqlalchemy.orm import selectinload
 
 from carbon.db.audit import snapshot
 from carbon.db.models import CohortCoach, Membership, User
+from carbon.i18n import gettext as _
 from carbon.web.deps import FormDep, Id, SessionDep
-from carbon.web.i18n import gettext as _
 from carbon.web.routes.admin import AdminDep, audited, get_or_404
 from carbon.web.templating import render
 

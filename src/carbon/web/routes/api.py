@@ -16,10 +16,10 @@ from fastapi import APIRouter, HTTPException
 from carbon.accounting.engine import ComputationError
 from carbon.accounting.progress import Change
 from carbon.db.models import Company, ReportingPeriod
+from carbon.i18n import gettext as _
 from carbon.web.access import Principal, can_edit_period
 from carbon.web.dashboard_data import load_dashboard
 from carbon.web.deps import Id, PrincipalDep, SessionDep
-from carbon.web.i18n import gettext as _
 from carbon.web.loaders import company_or_404, period_or_404
 from carbon.web.results_view import Reliance
 from carbon.web.routes.api_models import (

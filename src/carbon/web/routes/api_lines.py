@@ -19,9 +19,9 @@ from carbon.accounting.postes import normalise_poste
 from carbon.db.activity_lines import LineInputError, add_line, delete_line, update_line
 from carbon.db.models import ActivityLine, ReportingPeriod, Site
 from carbon.factors.bundled import find_activity
+from carbon.i18n import gettext as _
 from carbon.web.access import Principal, can_edit_period
 from carbon.web.deps import Id, PrincipalDep, SessionDep
-from carbon.web.i18n import gettext as _
 from carbon.web.loaders import line_or_404, period_or_404
 from carbon.web.routes.api import READ_ERRORS
 from carbon.web.routes.api_models import ErrorOut, LineIn, LineOut, LineUpdate

@@ -10,12 +10,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
+from carbon.auth import hash_password, needs_rehash, verify_password
 from carbon.config import Environment
 from carbon.db.models import User, normalise_email
+from carbon.i18n import LOCALES
+from carbon.i18n import gettext as _
 from carbon.web.deps import SESSION_LOGIN_AT_KEY, SESSION_USER_KEY, SessionDep
-from carbon.web.i18n import LOCALES, set_locale_cookie
-from carbon.web.i18n import gettext as _
-from carbon.web.security import hash_password, needs_rehash, safe_redirect_target, verify_password
+from carbon.web.i18n import set_locale_cookie
+from carbon.web.security import safe_redirect_target
 from carbon.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)

@@ -35,11 +35,11 @@ from carbon.coaching.validation import (
     thread,
 )
 from carbon.db.models import Programme, ReportingPeriod
+from carbon.i18n import N_, get_locale
+from carbon.i18n import gettext as _
 from carbon.web.access import Principal, coached_company_ids
 from carbon.web.cohort_rows import row_renderer
 from carbon.web.deps import Id, PrincipalDep, SessionDep
-from carbon.web.i18n import N_, get_locale
-from carbon.web.i18n import gettext as _
 from carbon.web.loaders import cohort_or_404, company_or_404, period_or_404
 from carbon.web.templating import is_htmx, render
 

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from carbon.accounting.engine import ComputationError
 from carbon.db.models import Cohort, ReportingPeriod
+from carbon.i18n import get_locale
+from carbon.i18n import gettext as _
 from carbon.reports import exports, pool
 from carbon.reports.certificate import certificates_pdf
 from carbon.reports.cohort import cohort_report_pdf
@@ -27,8 +29,6 @@ from carbon.reports.model import PeriodReport
 from carbon.reports.model_cohort import CohortReport, certificates
 from carbon.reports.text import slug
 from carbon.web.deps import Id, PrincipalDep, SessionDep
-from carbon.web.i18n import get_locale
-from carbon.web.i18n import gettext as _
 from carbon.web.loaders import cohort_or_404, company_or_404, not_found, period_or_404
 
 router = APIRouter(include_in_schema=False)

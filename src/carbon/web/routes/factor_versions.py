@@ -31,9 +31,9 @@ from carbon.db.factor_store import (
 )
 from carbon.db.models import LibraryVersion, ReportingPeriod
 from carbon.factors.ademe import AdemeFormatError, read_ademe_export
+from carbon.i18n import gettext as _
 from carbon.plan.compare import compare_versions, previous_period, split_change
 from carbon.web.deps import Id, PrincipalDep, SessionDep
-from carbon.web.i18n import gettext as _
 from carbon.web.loaders import period_or_404
 from carbon.web.routes.admin import AdminDep, get_or_404
 from carbon.web.templating import render

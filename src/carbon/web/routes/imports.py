@@ -38,6 +38,8 @@ from carbon.config import DATA_DIR
 from carbon.db.activity_lines import add_lines
 from carbon.db.compute import library_for, uncertainty_scale
 from carbon.db.models import ReportingPeriod
+from carbon.i18n import N_, get_locale, ngettext, normalize_locale
+from carbon.i18n import gettext as _
 from carbon.imports.spreadsheet import (
     ImportIssue,
     ImportPreview,
@@ -49,8 +51,6 @@ from carbon.imports.spreadsheet import (
 )
 from carbon.web.access import Principal, can_edit_period
 from carbon.web.deps import Id, PrincipalDep, SessionDep
-from carbon.web.i18n import N_, get_locale, ngettext, normalize_locale
-from carbon.web.i18n import gettext as _
 from carbon.web.loaders import period_or_404
 from carbon.web.security import get_csrf_token
 from carbon.web.templating import is_htmx, render

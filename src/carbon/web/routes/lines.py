@@ -16,11 +16,11 @@ from fastapi.responses import RedirectResponse, Response
 from carbon.db.activity_lines import LineInputError, add_line, delete_line, update_line
 from carbon.db.models import ReportingPeriod, Site
 from carbon.factors.bundled import Activity, find_activity, search_activities
+from carbon.i18n import fmt_plain, get_locale
+from carbon.i18n import gettext as _
 from carbon.imports.tabular import parse_decimal
 from carbon.web.access import can_edit_period
 from carbon.web.deps import Id, PrincipalDep, RawFormDep, SessionDep
-from carbon.web.i18n import fmt_plain, get_locale
-from carbon.web.i18n import gettext as _
 from carbon.web.loaders import line_or_404, period_or_404
 from carbon.web.routes.workspace import period_context
 from carbon.web.templating import is_htmx, render

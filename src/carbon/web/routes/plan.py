@@ -17,6 +17,8 @@ from starlette.datastructures import FormData
 
 from carbon.db.models import Action, ActionStatus, Company, IntensityUnit
 from carbon.factors.bundled import find_activity
+from carbon.i18n import fmt_plain, get_locale
+from carbon.i18n import gettext as _
 from carbon.plan.footprints import company_footprints
 from carbon.plan.forms import EVIDENCE_LABELS, STATUS_LABELS, parse_action_form, parse_target_form
 from carbon.plan.library import action_library
@@ -32,8 +34,6 @@ from carbon.plan.services import (
 from carbon.plan.trajectory import chart_values
 from carbon.web.access import Principal, can_coach_company, can_enter_data
 from carbon.web.deps import Id, PrincipalDep, RawFormDep, SessionDep
-from carbon.web.i18n import fmt_plain, get_locale
-from carbon.web.i18n import gettext as _
 from carbon.web.loaders import company_or_404, not_found
 from carbon.web.templating import is_htmx, render
 

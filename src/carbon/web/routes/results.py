@@ -29,17 +29,9 @@ from carbon.accounting.progress import Change
 from carbon.accounting.results import ComputationResult
 from carbon.db.compute import compute_period, library_for
 from carbon.db.models import ReportingPeriod
+from carbon.i18n import MISSING, fmt_kg, fmt_number, fmt_pct, fmt_tco2e, get_locale, gettext
 from carbon.web.dashboard_data import factor_name, line_infos, load_dashboard
 from carbon.web.deps import Id, PrincipalDep, SessionDep
-from carbon.web.i18n import (
-    MISSING,
-    fmt_kg,
-    fmt_number,
-    fmt_pct,
-    fmt_tco2e,
-    get_locale,
-    gettext,
-)
 from carbon.web.loaders import not_found, period_or_404
 from carbon.web.results_view import (
     GroupRow,

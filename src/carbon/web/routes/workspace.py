@@ -15,6 +15,8 @@ from carbon.db.activity_lines import set_status
 from carbon.db.compute import compute_period
 from carbon.db.models import Company, ReportingPeriod, Site
 from carbon.factors.bundled import activities
+from carbon.i18n import get_locale
+from carbon.i18n import gettext as _
 from carbon.web.access import (
     Principal,
     can_coach_company,
@@ -23,8 +25,6 @@ from carbon.web.access import (
     coached_company_ids,
 )
 from carbon.web.deps import Id, PrincipalDep, SessionDep
-from carbon.web.i18n import get_locale
-from carbon.web.i18n import gettext as _
 from carbon.web.loaders import company_or_404, period_or_404
 from carbon.web.templating import render
 
