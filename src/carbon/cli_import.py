@@ -1,0 +1,129 @@
+"""``carbon import``: activity data from accounting exports, for operators and scripted starts.
+
+``carbon import fec FILE --company ID --year YEAR`` previews what a company's FEC gives for one of
+its reporting periods (spend lines per account and supplier, accounts that want physical data,
+excluded and unmapped accounts); ``--commit`` stores the lines, all or nothing, once per file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from carbon.config import Settings
+
+import_app = typer.Typer(help="Activity data from accounting exports (FEC).")
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    return typer.Exit(code=1)
+
+
+def _euros(value: float) -> str:
+    return f"{value:,.2f} €".replace(",", " ")
+
+
+@import_app.command("fec")
+def import_fec(
+    path: Annotated[Path, typer.Argument(help="the FEC file (<SIREN>FEC<AAAAMMJJ>.txt)")],
+    company: Annotated[int, typer.Option("--company", help="company id")],
+    year: Annotated[int, typer.Option("--year", help="the reporting period's year")],
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="a CSV of account rules overriding the shipped ones"),
+    ] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="store the lines")] = False,
+) -> None:
+    """Preview (or with --commit store) the spend lines a FEC gives for a reporting period."""
+    from sqlalchemy import select
+
+    from carbon.db.fec_import import FecImportError, plan_fec_import, store_fec_import
+    from carbon.db.models import Company, ReportingPeriod
+    from carbon.db.session import make_engine, make_sessionmaker, session_scope
+    from carbon.imports.fec import FecError, read_fec
+    from carbon.imports.fec_mapping import default_rules, layered, parse_rules
+
+    try:
+        data = path.read_bytes()
+        extra = parse_rules(rules.read_text(encoding="utf-8")) if rules else []
+    except OSError as exc:
+        raise _fail(f"{exc.filename}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise _fail(f"{rules}: {exc}") from None
+    try:
+        ledger = read_fec(data, path.name)
+    except FecError as exc:
+        for issue in exc.issues:
+            err.print(f"{path}: {issue}", highlight=False, markup=False)
+        raise _fail(f"{path}: {len(exc.issues)} problem(s); nothing imported") from None
+    settings = Settings()
+    with session_scope(make_sessionmaker(make_engine(settings))) as session:
+        owner = session.get(Company, company)
+        if owner is None:
+            raise _fail(f"no company with id {company}")
+        period = session.scalars(
+            select(ReportingPeriod).where(
+                ReportingPeriod.company_id == company, ReportingPeriod.year == year
+            )
+        ).first()
+        if period is None:
+            raise _fail(f"{owner.name} has no reporting period for {year}: create it first")
+        try:
+            plan = plan_fec_import(
+                session, period, ledger, layered(default_rules(), extra), owner.legal_id
+            )
+        except FecImportError as exc:
+            raise _fail(f"{path}: {exc}") from None
+        _print_plan(plan)
+        if plan.already_imported:
+            out.print("this file is already imported into this period: nothing changed")
+            return
+        if commit:
+            try:
+                store_fec_import(session, None, period, plan)
+            except PermissionError as exc:
+                raise _fail(str(exc)) from None
+            out.print(f"{plan.stored} line(s) stored in {owner.name} {year}")
+        else:
+            out.print("preview only: run again with --commit to store these lines")
+
+
+def _print_plan(plan: object) -> None:
+    from carbon.db.fec_import import FecImport
+
+    assert isinstance(plan, FecImport)
+    proposal = plan.proposal
+    table = Table(title=f"{len(proposal.lines)} spend line(s), {proposal.total_keur:,.2f} k€ HT")
+    for column in ("account", "supplier", "amount HT", "poste", "factor"):
+        table.add_column(column, justify="right" if column == "amount HT" else "left")
+    for line in proposal.lines:
+        table.add_row(
+            f"{line.account} {line.account_label}", line.supplier_label or line.supplier,
+            _euros(line.amount_eur), str(line.rule.poste), str(line.rule.factor_id),
+        )  # fmt: skip
+    out.print(table)
+    for title, totals in (
+        ("needs physical data", proposal.physical),
+        ("excluded (no emissions of their own)", proposal.excluded),
+        ("unmapped: add a rule", proposal.unmapped),
+        ("net credits, not counted", proposal.credits),
+    ):
+        for total in totals:
+            hint = (
+                f" — {total.rule.physical_hint}" if total.rule and total.rule.physical_hint else ""
+            )
+            out.print(f"{title}: {total.account} {total.label} {_euros(total.amount_eur)}{hint}")
+    for line, activity in proposal.overlapping:
+        out.print(
+            f"left out, physical data already entered ({activity}): {line.account} "
+            f"{line.supplier_label or line.supplier} {_euros(line.amount_eur)}"
+        )
+    for warning in plan.warnings:
+        out.print(f"warning: {warning}")
