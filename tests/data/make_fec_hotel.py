@@ -16,18 +16,37 @@ HEADER = (
 JOURNALS = {"AN": "A nouveaux", "AC": "Achats", "BQ": "Banque", "OD": "Operations diverses",
             "VE": "Ventes"}  # fmt: skip
 LABELS = {
-    "101": "Capital", "164": "Emprunts", "2131": "Batiments", "2183": "Materiel informatique",
-    "2813": "Amortissements des constructions", "37": "Stocks de marchandises",
-    "401": "Fournisseurs", "404": "Fournisseurs d'immobilisations", "411": "Clients",
-    "421": "Personnel remunerations dues", "431": "Securite sociale", "447": "Autres impots",
-    "44562": "TVA sur immobilisations", "44566": "TVA deductible sur ABS",
-    "44571": "TVA collectee", "512": "Banque", "6037": "Variation des stocks de marchandises",
-    "6061": "Fournitures non stockables (eau, energie)", "607": "Achats de marchandises",
-    "6081": "Frais accessoires sur achats", "6097": "Rabais remises ristournes sur marchandises",
-    "615": "Entretien et reparations", "616": "Primes d'assurance", "6226": "Honoraires",
-    "6251": "Voyages et deplacements", "626": "Frais postaux et de telecommunications",
-    "627": "Services bancaires", "635": "Autres impots et taxes", "641": "Remunerations du personnel",
-    "645": "Charges de securite sociale", "6811": "Dotations aux amortissements",
+    "101": "Capital",
+    "164": "Emprunts",
+    "2131": "Batiments",
+    "2183": "Materiel informatique",
+    "2813": "Amortissements des constructions",
+    "37": "Stocks de marchandises",
+    "401": "Fournisseurs",
+    "404": "Fournisseurs d'immobilisations",
+    "411": "Clients",
+    "421": "Personnel remunerations dues",
+    "431": "Securite sociale",
+    "447": "Autres impots",
+    "44562": "TVA sur immobilisations",
+    "44566": "TVA deductible sur ABS",
+    "44571": "TVA collectee",
+    "512": "Banque",
+    "6037": "Variation des stocks de marchandises",
+    "6061": "Fournitures non stockables (eau, energie)",
+    "607": "Achats de marchandises",
+    "6081": "Frais accessoires sur achats",
+    "6097": "Rabais remises ristournes sur marchandises",
+    "615": "Entretien et reparations",
+    "616": "Primes d'assurance",
+    "6226": "Honoraires",
+    "6251": "Voyages et deplacements",
+    "626": "Frais postaux et de telecommunications",
+    "627": "Services bancaires",
+    "635": "Autres impots et taxes",
+    "641": "Remunerations du personnel",
+    "645": "Charges de securite sociale",
+    "6811": "Dotations aux amortissements",
     "706": "Prestations de services",
 }
 SUPPLIERS = {"FMETRO": "Metro Grenoble", "FBOISS": "Boissons des Alpes", "FEDF": "EDF Entreprises",
@@ -45,7 +64,9 @@ class Book:
         self.rows: list[str] = [HEADER]
         self.numbers: dict[str, int] = {}
 
-    def entry(self, journal: str, day: str, label: str, *lines: tuple[str, str, float, float]) -> None:
+    def entry(
+        self, journal: str, day: str, label: str, *lines: tuple[str, str, float, float]
+    ) -> None:
         """One balanced entry; each line is (account, auxiliary, debit, credit)."""
         assert round(sum(d - c for _, _, d, c in lines), 2) == 0, label
         self.numbers[journal] = self.numbers.get(journal, 0) + 1
@@ -64,7 +85,9 @@ def build() -> str:
     book.entry("AN", "20250101", "A nouveaux", ("2131", "", 250000, 0), ("2183", "", 4000, 0),
                ("101", "", 0, 150000), ("164", "", 0, 104000))  # fmt: skip
     # An invoice of the previous exercise, outside the period.
-    book.entry("AC", "20241230", "Metro decembre 2024", ("607", "", 500, 0), ("401", "FMETRO", 0, 500))
+    book.entry(
+        "AC", "20241230", "Metro decembre 2024", ("607", "", 500, 0), ("401", "FMETRO", 0, 500)
+    )
     for month in range(1, 13):
         day = f"2025{month:02d}05"
         book.entry("AC", day, "Metro", ("607", "", 2400, 0), ("44566", "", 240, 0),
@@ -98,7 +121,9 @@ def build() -> str:
     book.entry("AC", "20251220", "Ristourne annuelle Metro", ("401", "FMETRO", 165, 0),
                ("6097", "", 0, 150), ("44566", "", 0, 15))  # fmt: skip
     book.entry("AC", "20250512", "Train salon Lyon", ("6251", "", 420, 0), ("401", "FSNCF", 0, 420))
-    book.entry("AC", "20250918", "Frais de port Metro", ("6081", "", 80, 0), ("401", "FMETRO", 0, 80))
+    book.entry(
+        "AC", "20250918", "Frais de port Metro", ("6081", "", 80, 0), ("401", "FMETRO", 0, 80)
+    )
     book.entry("OD", "20251231", "Variation de stock", ("6037", "", 1200, 0), ("37", "", 0, 1200))
     book.entry("OD", "20251015", "CFE", ("635", "", 2100, 0), ("447", "", 0, 2100))
     book.entry("OD", "20251231", "Amortissements", ("6811", "", 9000, 0), ("2813", "", 0, 9000))
