@@ -41,9 +41,30 @@ def make_fec(n_lines: int, seed: int = 1) -> bytes:
             ("44566", "", f"{vat // 100},{vat % 100:02d}", "0,00"),
             ("401", supplier, "0,00", f"{ttc // 100},{ttc % 100:02d}"),
         ):
-            rows.append("|".join(["AC", "Achats", num, day, account, "Libelle du compte", aux,
-                                  f"Fournisseur {aux}" if aux else "", num, day,
-                                  "Facture fournisseur", debit, credit, "", "", day, "", ""]))  # fmt: skip
+            rows.append(
+                "|".join(
+                    [
+                        "AC",
+                        "Achats",
+                        num,
+                        day,
+                        account,
+                        "Libelle du compte",
+                        aux,
+                        f"Fournisseur {aux}" if aux else "",
+                        num,
+                        day,
+                        "Facture fournisseur",
+                        debit,
+                        credit,
+                        "",
+                        "",
+                        day,
+                        "",
+                        "",
+                    ]
+                )
+            )
     return ("\r\n".join(rows) + "\r\n").encode("iso-8859-15")
 
 
@@ -60,10 +81,14 @@ def run() -> list[dict[str, Any]]:
         raise AssertionError("the benchmark ledger gave no spend line")
     size = f"{N_LINES:,} lines, {len(data) / 1e6:.1f} MB"
     return [
-        {"benchmark": f"fec: read_fec() + propose() {size}", "seconds": seconds, "peak_mib": peak,
-         "goal": f"≤ {GOAL_SECONDS:g} s, ≤ {GOAL_MIB:g} MiB",
-         "ok": seconds <= GOAL_SECONDS and peak <= GOAL_MIB},
-    ]  # fmt: skip
+        {
+            "benchmark": f"fec: read_fec() + propose() {size}",
+            "seconds": seconds,
+            "peak_mib": peak,
+            "goal": f"≤ {GOAL_SECONDS:g} s, ≤ {GOAL_MIB:g} MiB",
+            "ok": seconds <= GOAL_SECONDS and peak <= GOAL_MIB,
+        },
+    ]
 
 
 if __name__ == "__main__":
