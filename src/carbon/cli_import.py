@@ -8,13 +8,18 @@ excluded and unmapped accounts); ``--commit`` stores the lines, all or nothing, 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from carbon.config import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from carbon.db.models import Company, ReportingPeriod
 
 import_app = typer.Typer(help="Activity data from accounting exports (FEC).")
 out = Console()
@@ -42,10 +47,7 @@ def import_fec(
     commit: Annotated[bool, typer.Option("--commit", help="store the lines")] = False,
 ) -> None:
     """Preview (or with --commit store) the spend lines a FEC gives for a reporting period."""
-    from sqlalchemy import select
-
     from carbon.db.fec_import import FecImportError, plan_fec_import, store_fec_import
-    from carbon.db.models import Company, ReportingPeriod
     from carbon.db.session import make_engine, make_sessionmaker, session_scope
     from carbon.imports.fec import FecError, read_fec
     from carbon.imports.fec_mapping import default_rules, layered, parse_rules
@@ -63,18 +65,8 @@ def import_fec(
         for issue in exc.issues:
             err.print(f"{path}: {issue}", highlight=False, markup=False)
         raise _fail(f"{path}: {len(exc.issues)} problem(s); nothing imported") from None
-    settings = Settings()
-    with session_scope(make_sessionmaker(make_engine(settings))) as session:
-        owner = session.get(Company, company)
-        if owner is None:
-            raise _fail(f"no company with id {company}")
-        period = session.scalars(
-            select(ReportingPeriod).where(
-                ReportingPeriod.company_id == company, ReportingPeriod.year == year
-            )
-        ).first()
-        if period is None:
-            raise _fail(f"{owner.name} has no reporting period for {year}: create it first")
+    with session_scope(make_sessionmaker(make_engine(Settings()))) as session:
+        owner, period = _period(session, company, year)
         try:
             plan = plan_fec_import(
                 session, period, ledger, layered(default_rules(), extra), owner.legal_id
@@ -127,3 +119,76 @@ def _print_plan(plan: object) -> None:
         )
     for warning in plan.warnings:
         out.print(f"warning: {warning}")
+
+
+@import_app.command("fatturapa")
+def import_fatturapa(
+    path: Annotated[Path, typer.Argument(help="a FatturaPA XML invoice, or a zip of them")],
+    company: Annotated[int, typer.Option("--company", help="company id")],
+    year: Annotated[int, typer.Option("--year", help="the reporting period's year")],
+    commit: Annotated[bool, typer.Option("--commit", help="store the lines")] = False,
+) -> None:
+    """Preview (or with --commit store) the lines Italian purchase invoices give for a period."""
+    from carbon.db.fec_import import FecImportError
+    from carbon.db.invoice_import import plan_invoice_import, store_invoice_import
+    from carbon.db.session import make_engine, make_sessionmaker, session_scope
+    from carbon.imports.fatturapa import InvoiceError, read_invoices
+    from carbon.imports.invoice_mapping import default_rules
+
+    try:
+        data = path.read_bytes()
+        lines = read_invoices(data, path.name)
+    except OSError as exc:
+        raise _fail(f"{exc.filename}: {exc.strerror}") from None
+    except InvoiceError as exc:
+        raise _fail(f"{exc}; nothing imported") from None
+    with session_scope(make_sessionmaker(make_engine(Settings()))) as session:
+        owner, period = _period(session, company, year)
+        try:
+            plan = plan_invoice_import(session, period, data, lines, default_rules())
+        except FecImportError as exc:
+            raise _fail(f"{path}: {exc}") from None
+        proposal = plan.proposal
+        table = Table(title=f"{proposal.invoices} invoice(s), {len(proposal.rows)} line(s)")
+        for column in ("supplier and invoices", "quantity", "unit", "poste", "factor"):
+            table.add_column(column, justify="right" if column == "quantity" else "left")
+        for row in proposal.rows:
+            table.add_row(str(row["comment"]), f"{row['quantity']:,.2f}", str(row["unit"]),
+                          str(row["poste"]), str(row["factor_id"]))  # fmt: skip
+        out.print(table)
+        for line in proposal.covered:
+            out.print(f"covered by the invoice's physical data: {line.description} "
+                      f"{_euros(line.amount_eur)}")  # fmt: skip
+        for line in proposal.unmapped:
+            out.print(f"unmapped: add a rule: {line.supplier}, {line.description} "
+                      f"{_euros(line.amount_eur)}")  # fmt: skip
+        if plan.outside_period:
+            out.print(f"{plan.outside_period} invoice line(s) dated outside {year}: left out")
+        if plan.already_imported:
+            out.print("this file is already imported into this period: nothing changed")
+        elif commit:
+            try:
+                store_invoice_import(session, None, period, plan)
+            except PermissionError as exc:
+                raise _fail(str(exc)) from None
+            out.print(f"{plan.stored} line(s) stored in {owner.name} {year}")
+        else:
+            out.print("preview only: run again with --commit to store these lines")
+
+
+def _period(session: Session, company: int, year: int) -> tuple[Company, ReportingPeriod]:
+    from sqlalchemy import select
+
+    from carbon.db.models import Company, ReportingPeriod
+
+    owner = session.get(Company, company)
+    if owner is None:
+        raise _fail(f"no company with id {company}")
+    period = session.scalars(
+        select(ReportingPeriod).where(
+            ReportingPeriod.company_id == company, ReportingPeriod.year == year
+        )
+    ).first()
+    if period is None:
+        raise _fail(f"{owner.name} has no reporting period for {year}: create it first")
+    return owner, period

@@ -45,15 +45,17 @@ def evidence_tag(ledger: FecLedger) -> str:
     return f"FEC {ledger.digest[:12]}"
 
 
-def _already_imported(session: Session, period: ReportingPeriod, ledger: FecLedger) -> bool:
+def already_imported(session: Session, period: ReportingPeriod, tag: str) -> bool:
+    """Whether a line of ``period`` came from the file whose evidence tag is ``tag``."""
     stmt = select(ActivityLine.id).where(
-        ActivityLine.period_id == period.id,
-        ActivityLine.evidence_ref.startswith(evidence_tag(ledger) + " "),
+        ActivityLine.period_id == period.id, ActivityLine.evidence_ref.startswith(tag + " ")
     )
     return session.execute(stmt.limit(1)).first() is not None
 
 
-def _check_rows(session: Session, period: ReportingPeriod, rows: list[dict[str, Any]]) -> None:
+def check_rows(session: Session, period: ReportingPeriod, rows: list[dict[str, Any]]) -> None:
+    """The engine's check of every row against the period's library; FecImportError names the
+    first bad row by its comment (account or supplier)."""
     if not rows:
         return
     frame = pd.DataFrame(rows)
@@ -63,9 +65,8 @@ def _check_rows(session: Session, period: ReportingPeriod, rows: list[dict[str, 
         first = exc.errors[0]
         row = rows[first.line - 1] if 0 < first.line <= len(rows) else {}
         raise FecImportError(
-            f"account {str(row.get('comment', '')).split(' ')[0]}: {first.message} "
-            f"(the rule's factor is not usable with this period's factor library: "
-            f"map the account to a factor of that library)"
+            f"{row.get('comment', '')}: {first.message} (the rule's factor is not usable with "
+            "this period's factor library: map it to a factor of that library)"
         ) from None
 
 
@@ -87,7 +88,7 @@ def plan_fec_import(
         existing_activities=[a for a in existing if a],
     )  # fmt: skip
     rows = activity_rows(proposal, ledger)
-    _check_rows(session, period, rows)
+    check_rows(session, period, rows)
     warnings = list(ledger.warnings)
     if company_siren and ledger.siren and company_siren.replace(" ", "") != ledger.siren:
         warnings.append(
@@ -98,7 +99,10 @@ def plan_fec_import(
             )
         )
     return FecImport(
-        proposal, rows, _already_imported(session, period, ledger), warnings=tuple(warnings)
+        proposal,
+        rows,
+        already_imported(session, period, evidence_tag(ledger)),
+        warnings=tuple(warnings),
     )
 
 
