@@ -74,7 +74,7 @@ def test_gas_in_smc_is_converted_at_the_conventional_calorific_value() -> None:
     proposal = propose(read_invoices(xml, "gas.xml"), default_rules(), "IT", "FPA test")
     gas = next(row for row in proposal.rows if row["activity_id"] == "natural-gas")
     # 0.03852 GJ/Smc × 1e9 J/GJ ÷ 3.6e6 J/kWh = 10.7 kWh PCS per Smc; 7,000 Smc × 10.7 = 74,900.
-    assert KWH_PCS_PER_SMC == pytest.approx(10.7)
+    assert pytest.approx(10.7) == KWH_PCS_PER_SMC
     assert gas["unit"] == "kWh PCS"
     assert gas["quantity"] == pytest.approx(74_900.0)
 
