@@ -23,7 +23,7 @@ from carbon.db.factor_store import save_library
 from carbon.db.session import make_engine, make_sessionmaker
 from carbon.factors.bundled import load_bundled_library
 from carbon.factors.energy_contents import load_energy_contents
-from carbon.reports.vsme import ELEMENTS, build_b3, fill_workbook, new_workbook
+from carbon.reports.vsme import ELEMENTS, build_b3, build_esrs_e1_6, fill_workbook, new_workbook
 from tests.factories import make_company, make_line, make_period
 
 LINES = pd.DataFrame(
@@ -130,3 +130,25 @@ def _year(session: Session, status: str) -> int:
     # 100,000 kWh of French grid electricity: 100 MWh, 5,200 kg = 5.2 t of scope 2.
     make_line(session, period, factor_id="bundled:elec-fr-2022", quantity=100_000.0, unit="kWh")
     return company.id
+
+
+def test_the_esrs_e1_6_table_from_the_same_result() -> None:
+    library = load_bundled_library()
+    train = pd.DataFrame(
+        [("3.5", "bundled:train-tgv-fr-2022", 10_000.0, "passager.km", "measured")],
+        columns=LINES.columns,
+    )
+    lines = pd.concat([LINES, train], ignore_index=True)
+    result = compute(lines, library, UncertaintyScale())
+    table = build_esrs_e1_6(result, 2_000.0)
+    # Business travel (poste 3.5, GHG Protocol category 6): 10,000 p.km × 0.00293 = 29.3 kg.
+    assert table.scope3_by_category["6"] == pytest.approx(0.0293)
+    assert sum(table.scope3_by_category.values()) == pytest.approx(table.scope3_tco2e)
+    assert table.total_location_tco2e == pytest.approx(
+        table.scope1_tco2e + table.scope2_location_tco2e + table.scope3_tco2e
+    )
+    # No supplier contract: market-based equals location-based in this engine's result.
+    assert table.intensity_market_tco2e_per_eur == pytest.approx(
+        table.total_market_tco2e / 2_000_000
+    )
+    assert build_esrs_e1_6(result, None).intensity_location_tco2e_per_eur is None

@@ -155,3 +155,53 @@ def new_workbook() -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class EsrsE16:
+    """ESRS E1-6 (Delegated Regulation (EU) 2023/2772) from the same result, in tCO2e."""
+
+    scope1_tco2e: float
+    scope2_location_tco2e: float
+    scope2_market_tco2e: float
+    # GHG Protocol scope 3 category -> tCO2e ("other" gathers poste 3.4 and 6.1's remainder);
+    # significance is the company's call: every non-zero category is listed.
+    scope3_by_category: dict[str, float]
+    scope3_tco2e: float
+    total_location_tco2e: float
+    total_market_tco2e: float
+    biogenic_co2_t: float
+    net_revenue_eur: float | None
+    intensity_location_tco2e_per_eur: float | None
+    intensity_market_tco2e_per_eur: float | None
+
+
+def build_esrs_e1_6(result: ComputationResult, revenue_keur: float | None) -> EsrsE16:
+    """Scope 1, scope 2 both ways, scope 3 by category, totals and intensities both ways."""
+    from carbon.accounting.postes import POSTES
+
+    by_category: dict[str, float] = {}
+    for poste in POSTES:
+        value = result.by_poste[poste.code] / 1000.0
+        if poste.scope != 3 or poste.reported_apart or not value:
+            continue
+        key = str(poste.scope3_category) if poste.scope3_category else "other"
+        by_category[key] = by_category.get(key, 0.0) + value
+    scopes = result.by_scope
+    scope1, scope2, scope3 = (scopes[s] / 1000.0 for s in (1, 2, 3))
+    market = result.scope2_market_kgco2e / 1000.0
+    revenue = revenue_keur * 1000.0 if revenue_keur else None
+    location, market_total = scope1 + scope2 + scope3, scope1 + market + scope3
+    return EsrsE16(
+        scope1_tco2e=scope1,
+        scope2_location_tco2e=scope2,
+        scope2_market_tco2e=market,
+        scope3_by_category=dict(sorted(by_category.items())),
+        scope3_tco2e=scope3,
+        total_location_tco2e=location,
+        total_market_tco2e=market_total,
+        biogenic_co2_t=result.biogenic_co2_kg / 1000.0,
+        net_revenue_eur=revenue,
+        intensity_location_tco2e_per_eur=location / revenue if revenue else None,
+        intensity_market_tco2e_per_eur=market_total / revenue if revenue else None,
+    )
