@@ -11,7 +11,13 @@ import platform
 import sys
 from typing import Any
 
-MODULES = ("bench.engine", "bench.ademe_import", "bench.cohort_dashboard", "bench.reports")
+MODULES = (
+    "bench.engine",
+    "bench.ademe_import",
+    "bench.cohort_dashboard",
+    "bench.reports",
+    "bench.fec",
+)
 
 
 def print_rows(rows: list[dict[str, Any]]) -> None:

@@ -173,7 +173,10 @@ def set_status(
 
 
 def add_lines(
-    session: Session, actor_id: int, period: ReportingPeriod, rows: Iterable[Mapping[str, Any]]
+    session: Session,
+    actor_id: int | None,
+    period: ReportingPeriod,
+    rows: Iterable[Mapping[str, Any]],
 ) -> list[ActivityLine]:
     """Store many already-validated lines at once (the spreadsheet import): all or none.
 

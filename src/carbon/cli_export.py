@@ -1,0 +1,80 @@
+"""``carbon export``: disclosures of a company's year for the people who ask for them.
+
+``carbon export vsme --company ID --year YEAR --out FILE`` writes EFRAG's VSME basic-module B3
+(energy and GHG emissions) as JSON (``.json``) or into a workbook (``.xlsx``): EFRAG's template
+given with ``--template`` (its cells are found by their XBRL names), or carbon's own sheet.
+Only a validated or locked year is exported, unless ``--draft`` says the figures may still change.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from carbon.config import Settings
+
+export_app = typer.Typer(help="Disclosures of a company's year (VSME B3).")
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    return typer.Exit(code=1)
+
+
+@export_app.command("vsme")
+def export_vsme(
+    company: Annotated[int, typer.Option("--company", help="company id")],
+    year: Annotated[int, typer.Option("--year", help="the reporting period's year")],
+    dest: Annotated[Path, typer.Option("--out", help="file to write (.json or .xlsx)")],
+    template: Annotated[
+        Path | None, typer.Option("--template", help="EFRAG's VSME digital template (.xlsx)")
+    ] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="export a year not yet validated")] = False,
+) -> None:
+    """Write the VSME B3 disclosure of a company's year."""
+    from carbon.accounting.energy import energy_use
+    from carbon.cli_import import _period
+    from carbon.db.compute import compute_period, library_for, period_lines
+    from carbon.db.session import make_engine, make_sessionmaker, session_scope
+    from carbon.factors.energy_contents import load_energy_contents
+    from carbon.reports.vsme import build_b3, fill_workbook, new_workbook
+
+    if dest.suffix.lower() not in (".json", ".xlsx"):
+        raise _fail(f"{dest}: write a .json or an .xlsx file")
+    with session_scope(make_sessionmaker(make_engine(Settings()))) as session:
+        owner, period = _period(session, company, year)
+        if period.status not in ("validated", "locked") and not draft:
+            raise _fail(
+                f"{owner.name} {year} is {period.status}: the disclosure is made from a validated "
+                "year (add --draft to export the figures as they stand)"
+            )
+        result = compute_period(session, period)
+        lines = period_lines(session, period.id)
+        energy = energy_use(
+            lines, library_for(session, period.library_version_id), load_energy_contents()
+        )
+        b3 = build_b3(result, energy, company=owner.name, year=year, status=period.status,
+                      revenue_keur=period.revenue_keur)  # fmt: skip
+    if dest.suffix.lower() == ".json":
+        dest.write_text(json.dumps(b3.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    else:
+        try:
+            base = template.read_bytes() if template else new_workbook()
+            data, missing = fill_workbook(base, b3)
+        except OSError as exc:
+            raise _fail(f"{exc.filename}: {exc.strerror}") from None
+        except (KeyError, ValueError) as exc:
+            raise _fail(f"{template}: not a usable workbook ({exc})") from None
+        dest.write_bytes(data)
+        for element in missing:
+            out.print(f"the workbook has no cell named {element}: left out")
+    if b3.energy_lines_without_figure:
+        out.print(f"{b3.energy_lines_without_figure} energy line(s) have no energy figure "
+                  "(a unit such as vehicle.km): not in the MWh")  # fmt: skip
+    out.print(f"VSME B3 of {b3.company} {year} written to {dest}")

@@ -1,0 +1,117 @@
+"""Storing a FEC's spend lines in a reporting period: checked, all or nothing, once per file.
+
+The CLI (``carbon import fec``) and the web import both come here, so the same rules apply: the
+proposal is built from the period's dates and the activities it already holds (overlap with
+physical data), every line is checked by the engine against the period's pinned library before
+anything is written, the lines go in through :func:`carbon.db.activity_lines.add_lines` (audited,
+refused on a period that is not a draft), and a file already imported into the period changes
+nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from carbon.accounting.engine import ComputationError, encode_lines
+from carbon.accounting.uncertainty import UncertaintyScale
+from carbon.db.activity_lines import add_lines
+from carbon.db.compute import library_for
+from carbon.db.models import ActivityLine, ReportingPeriod
+from carbon.imports.fec import FecIssue, FecLedger
+from carbon.imports.fec_mapping import AccountRule, FecProposal, activity_rows, propose
+
+
+class FecImportError(ValueError):
+    """The proposal cannot be stored; the message names the account and the reason."""
+
+
+@dataclass
+class FecImport:
+    proposal: FecProposal
+    rows: list[dict[str, Any]]
+    already_imported: bool
+    stored: int = 0
+    warnings: tuple[FecIssue, ...] = ()
+
+
+def evidence_tag(ledger: FecLedger) -> str:
+    return f"FEC {ledger.digest[:12]}"
+
+
+def already_imported(session: Session, period: ReportingPeriod, tag: str) -> bool:
+    """Whether a line of ``period`` came from the file whose evidence tag is ``tag``."""
+    stmt = select(ActivityLine.id).where(
+        ActivityLine.period_id == period.id, ActivityLine.evidence_ref.startswith(tag + " ")
+    )
+    return session.execute(stmt.limit(1)).first() is not None
+
+
+def check_rows(session: Session, period: ReportingPeriod, rows: list[dict[str, Any]]) -> None:
+    """The engine's check of every row against the period's library; FecImportError names the
+    first bad row by its comment (account or supplier)."""
+    if not rows:
+        return
+    frame = pd.DataFrame(rows)
+    try:
+        encode_lines(frame, library_for(session, period.library_version_id), UncertaintyScale())
+    except ComputationError as exc:
+        first = exc.errors[0]
+        row = rows[first.line - 1] if 0 < first.line <= len(rows) else {}
+        raise FecImportError(
+            f"{row.get('comment', '')}: {first.message} (the rule's factor is not usable with "
+            "this period's factor library: map it to a factor of that library)"
+        ) from None
+
+
+def plan_fec_import(
+    session: Session,
+    period: ReportingPeriod,
+    ledger: FecLedger,
+    rules: Mapping[str, AccountRule],
+    company_siren: str | None = None,
+) -> FecImport:
+    """What importing ``ledger`` into ``period`` would store (the preview); nothing is written."""
+    existing = session.scalars(
+        select(ActivityLine.activity_id).where(
+            ActivityLine.period_id == period.id, ActivityLine.activity_id.is_not(None)
+        )
+    ).all()
+    proposal = propose(
+        ledger, rules, date(period.year, 1, 1), date(period.year, 12, 31),
+        existing_activities=[a for a in existing if a],
+    )  # fmt: skip
+    rows = activity_rows(proposal, ledger)
+    check_rows(session, period, rows)
+    warnings = list(ledger.warnings)
+    if company_siren and ledger.siren and company_siren.replace(" ", "") != ledger.siren:
+        warnings.append(
+            FecIssue(
+                None,
+                None,
+                f"the file is named for SIREN {ledger.siren}, the company's is {company_siren}",
+            )
+        )
+    return FecImport(
+        proposal,
+        rows,
+        already_imported(session, period, evidence_tag(ledger)),
+        warnings=tuple(warnings),
+    )
+
+
+def store_fec_import(
+    session: Session, actor_id: int | None, period: ReportingPeriod, plan: FecImport
+) -> FecImport:
+    """Store the planned lines (none when the file was already imported); the caller commits."""
+    if plan.already_imported:
+        return plan
+    lines = add_lines(session, actor_id, period, plan.rows)
+    plan.stored = len(lines)
+    return plan
