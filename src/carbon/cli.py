@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from carbon.accounting.engine import ComputationError, compute
 from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.postes import POSTES_BY_CODE
+from carbon.cli_console import err, fail, out
 from carbon.cli_export import export_app
 from carbon.cli_import import import_app
 from carbon.config import Settings
@@ -33,15 +33,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(factors_app, name="factors")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
-
-out = Console()
-# soft_wrap: an error names a file, line and column; a wrapped line would split it in two.
-err = Console(stderr=True, soft_wrap=True)
-
-
-def fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
-    return typer.Exit(code=1)
 
 
 @app.command("compute")

@@ -13,18 +13,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from carbon.cli_console import fail, out
 from carbon.config import Settings
 
 export_app = typer.Typer(help="Disclosures of a company's year (VSME B3).")
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
-    return typer.Exit(code=1)
 
 
 @export_app.command("vsme")
@@ -46,11 +39,11 @@ def export_vsme(
     from carbon.reports.vsme import build_b3, fill_workbook, new_workbook
 
     if dest.suffix.lower() not in (".json", ".xlsx"):
-        raise _fail(f"{dest}: write a .json or an .xlsx file")
+        raise fail(f"{dest}: write a .json or an .xlsx file")
     with session_scope(make_sessionmaker(make_engine(Settings()))) as session:
         owner, period = _period(session, company, year)
         if period.status not in ("validated", "locked") and not draft:
-            raise _fail(
+            raise fail(
                 f"{owner.name} {year} is {period.status}: the disclosure is made from a validated "
                 "year (add --draft to export the figures as they stand)"
             )
@@ -68,9 +61,9 @@ def export_vsme(
             base = template.read_bytes() if template else new_workbook()
             data, missing = fill_workbook(base, b3)
         except OSError as exc:
-            raise _fail(f"{exc.filename}: {exc.strerror}") from None
+            raise fail(f"{exc.filename}: {exc.strerror}") from None
         except (KeyError, ValueError) as exc:
-            raise _fail(f"{template}: not a usable workbook ({exc})") from None
+            raise fail(f"{template}: not a usable workbook ({exc})") from None
         dest.write_bytes(data)
         for element in missing:
             out.print(f"the workbook has no cell named {element}: left out")

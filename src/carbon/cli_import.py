@@ -7,13 +7,14 @@ excluded and unmapped accounts); ``--commit`` stores the lines, all or nothing, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from carbon.cli_console import err, fail, out
 from carbon.config import Settings
 
 if TYPE_CHECKING:
@@ -21,14 +22,7 @@ if TYPE_CHECKING:
 
     from carbon.db.models import Company, ReportingPeriod
 
-import_app = typer.Typer(help="Activity data from accounting exports (FEC).")
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
-    return typer.Exit(code=1)
+import_app = typer.Typer(help="Activity data from accounting exports (FEC, FatturaPA).")
 
 
 def _euros(value: float) -> str:
@@ -56,15 +50,15 @@ def import_fec(
         data = path.read_bytes()
         extra = parse_rules(rules.read_text(encoding="utf-8")) if rules else []
     except OSError as exc:
-        raise _fail(f"{exc.filename}: {exc.strerror}") from None
+        raise fail(f"{exc.filename}: {exc.strerror}") from None
     except ValueError as exc:
-        raise _fail(f"{rules}: {exc}") from None
+        raise fail(f"{rules}: {exc}") from None
     try:
         ledger = read_fec(data, path.name)
     except FecError as exc:
         for issue in exc.issues:
             err.print(f"{path}: {issue}", highlight=False, markup=False)
-        raise _fail(f"{path}: {len(exc.issues)} problem(s); nothing imported") from None
+        raise fail(f"{path}: {len(exc.issues)} problem(s); nothing imported") from None
     with session_scope(make_sessionmaker(make_engine(Settings()))) as session:
         owner, period = _period(session, company, year)
         try:
@@ -72,19 +66,14 @@ def import_fec(
                 session, period, ledger, layered(default_rules(), extra), owner.legal_id
             )
         except FecImportError as exc:
-            raise _fail(f"{path}: {exc}") from None
+            raise fail(f"{path}: {exc}") from None
         _print_plan(plan)
-        if plan.already_imported:
-            out.print("this file is already imported into this period: nothing changed")
-            return
-        if commit:
-            try:
-                store_fec_import(session, None, period, plan)
-            except PermissionError as exc:
-                raise _fail(str(exc)) from None
-            out.print(f"{plan.stored} line(s) stored in {owner.name} {year}")
-        else:
-            out.print("preview only: run again with --commit to store these lines")
+        _finish(
+            plan,
+            commit,
+            f"{owner.name} {year}",
+            lambda: store_fec_import(session, None, period, plan),
+        )
 
 
 def _print_plan(plan: object) -> None:
@@ -139,15 +128,15 @@ def import_fatturapa(
         data = path.read_bytes()
         lines = read_invoices(data, path.name)
     except OSError as exc:
-        raise _fail(f"{exc.filename}: {exc.strerror}") from None
+        raise fail(f"{exc.filename}: {exc.strerror}") from None
     except InvoiceError as exc:
-        raise _fail(f"{exc}; nothing imported") from None
+        raise fail(f"{exc}; nothing imported") from None
     with session_scope(make_sessionmaker(make_engine(Settings()))) as session:
         owner, period = _period(session, company, year)
         try:
             plan = plan_invoice_import(session, period, data, lines, default_rules())
         except FecImportError as exc:
-            raise _fail(f"{path}: {exc}") from None
+            raise fail(f"{path}: {exc}") from None
         proposal = plan.proposal
         table = Table(title=f"{proposal.invoices} invoice(s), {len(proposal.rows)} line(s)")
         for column in ("supplier and invoices", "quantity", "unit", "poste", "factor"):
@@ -164,16 +153,22 @@ def import_fatturapa(
                       f"{_euros(line.amount_eur)}")  # fmt: skip
         if plan.outside_period:
             out.print(f"{plan.outside_period} invoice line(s) dated outside {year}: left out")
-        if plan.already_imported:
-            out.print("this file is already imported into this period: nothing changed")
-        elif commit:
-            try:
-                store_invoice_import(session, None, period, plan)
-            except PermissionError as exc:
-                raise _fail(str(exc)) from None
-            out.print(f"{plan.stored} line(s) stored in {owner.name} {year}")
-        else:
-            out.print("preview only: run again with --commit to store these lines")
+        _finish(plan, commit, f"{owner.name} {year}",
+                lambda: store_invoice_import(session, None, period, plan))  # fmt: skip
+
+
+def _finish(plan: Any, commit: bool, where: str, store: Callable[[], object]) -> None:
+    """Store the planned lines (``--commit``) unless the file is already in the period."""
+    if plan.already_imported:
+        out.print("this file is already imported into this period: nothing changed")
+    elif commit:
+        try:
+            store()
+        except PermissionError as exc:
+            raise fail(str(exc)) from None
+        out.print(f"{plan.stored} line(s) stored in {where}")
+    else:
+        out.print("preview only: run again with --commit to store these lines")
 
 
 def _period(session: Session, company: int, year: int) -> tuple[Company, ReportingPeriod]:
@@ -183,12 +178,12 @@ def _period(session: Session, company: int, year: int) -> tuple[Company, Reporti
 
     owner = session.get(Company, company)
     if owner is None:
-        raise _fail(f"no company with id {company}")
+        raise fail(f"no company with id {company}")
     period = session.scalars(
         select(ReportingPeriod).where(
             ReportingPeriod.company_id == company, ReportingPeriod.year == year
         )
     ).first()
     if period is None:
-        raise _fail(f"{owner.name} has no reporting period for {year}: create it first")
+        raise fail(f"{owner.name} has no reporting period for {year}: create it first")
     return owner, period
