@@ -123,6 +123,7 @@ def combine_per_source(
     u2_quality: npt.NDArray[np.float64],
     counted: npt.NDArray[np.bool_],
     upstream_poste: int,
+    dense: bool | None = None,
 ) -> SourceVariance:
     """IPCC 2006 vol. 1 ch. 3, Approach 1 applied per source (methodology.md § 9).
 
@@ -137,12 +138,14 @@ def combine_per_source(
     source, in one ``bincount``. ``key`` comes from :func:`source_key`; ``factor_total`` and
     ``factor_upstream`` (the part an energy poste sends to 4.1) and ``u2_factor`` (relative,
     squared) are per factor, ``u2_quality`` per data quality, ``energy`` and ``counted`` (False
-    for postes reported apart) per poste.
+    for postes reported apart) per poste. ``dense`` forces one way of grouping (tests).
     """
     n_postes, n_q, n_f = len(counted), len(u2_quality), len(u2_factor)
     n_sources = n_postes * n_q * n_f
     combustion = factor_total - factor_upstream
-    if n_sources <= max(_DENSE_PER_LINE * len(key), _DENSE_ALWAYS):
+    if dense is None:
+        dense = n_sources <= max(_DENSE_PER_LINE * len(key), _DENSE_ALWAYS)
+    if dense:
         # Every possible source in one array, poste-major: row p holds (quality, factor) pairs.
         sq = np.bincount(key, weights=quantity, minlength=n_sources).reshape(n_postes, n_q * n_f)
         sq *= sq
