@@ -11,7 +11,10 @@ import platform
 import sys
 from typing import Any
 
-MODULES = ("bench.engine", "bench.ademe_import", "bench.cohort_dashboard", "bench.reports")
+MODULES = (
+    "bench.engine", "bench.montecarlo", "bench.ademe_import", "bench.cohort_dashboard",
+    "bench.reports",
+)  # fmt: skip
 
 
 def print_rows(rows: list[dict[str, Any]]) -> None:
