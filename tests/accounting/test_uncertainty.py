@@ -181,3 +181,20 @@ def test_splitting_a_line_changes_neither_the_total_nor_its_uncertainty(
         if len(sources):
             largest = float(sources["uncertainty_kgco2e"].max())
             assert r.uncertainty_kgco2e >= largest * (1 - 1e-9) - 1e-9
+
+
+def test_lines_coded_without_quality_names_group_by_activity_uncertainty() -> None:
+    # Same case as the quadrature of two qualities above: 104.648 kg, whether the coded lines
+    # carry the scale's quality names or only each line's activity uncertainty.
+    from dataclasses import replace
+
+    from carbon.accounting.engine import compute_encoded, encode_lines
+
+    enc = encode_lines(
+        lines(("2.1", "elec-fr", 6000, "kWh", "measured"), ("2.1", "elec-fr", 6000, "kWh", None)),
+        LIB,
+    )
+    bare = replace(enc, quality_idx=None, quality_u=None)
+    for e in (enc, bare):
+        assert compute_encoded(e, LIB).uncertainty_kgco2e == pytest.approx(104.648, abs=1e-3)
+    assert list(compute_encoded(bare, LIB).lines["data_quality"]) == ["5 %", "30 %"]

@@ -96,6 +96,12 @@ class EncodedLines:
         values, codes = np.unique(self.u_activity, return_inverse=True)
         return codes.astype(np.intp), values
 
+    def quality_names(self) -> tuple[str, ...]:
+        """A name per quality code of :meth:`source_quality`."""
+        if self.quality_idx is not None and self.quality_u is not None:
+            return self.qualities
+        return tuple(f"{100.0 * u:g} %" for u in self.source_quality()[1])
+
     def __len__(self) -> int:
         return len(self.line_no)
 
@@ -300,9 +306,7 @@ def compute_encoded(
                 "kgco2e_in_poste": in_poste,
                 "kgco2e_upstream_4_1": upstream,
                 "co2b_kg": q * arr.co2b[fp],
-                "data_quality": np.asarray(enc.qualities, dtype=object)[q_idx]
-                if enc.quality_idx is not None
-                else "",
+                "data_quality": np.asarray(enc.quality_names(), dtype=object)[q_idx],
                 "source": key,
                 "u_factor_pct": u_f * 100.0,
                 "u_activity_pct": enc.u_activity * 100.0,
