@@ -13,6 +13,7 @@ from typing import Any
 
 MODULES = (
     "bench.engine",
+    "bench.montecarlo",
     "bench.ademe_import",
     "bench.cohort_dashboard",
     "bench.reports",

@@ -118,3 +118,26 @@ def test_demo_twice_duplicates_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     assert counts == second.stdout.splitlines()[0]
     # 14 PZCM + 8 MC0 companies, three years each.
     assert counts.startswith("22 companies, 3 users, 66 periods")
+
+
+def test_compute_json_names_the_uncertainty_rule_and_runs_monte_carlo_on_demand(
+    tmp_path: Path,
+) -> None:
+    # 12 monthly bills of 1,000 kWh, measured: one source of 12,000 × 0.052 = 624 kg,
+    # ± 624 × sqrt(0.10² + 0.05²) = 69.7653 kg (11.18 %) whatever the number of lines.
+    rows = "".join("2.1;bundled:elec-fr-2022;1000;kWh;facture\n" for _ in range(12))
+    path = write(tmp_path, "poste;factor_id;quantity;unit;data_quality\n" + rows)
+    out = run_json(path)
+    assert out["uncertainty_method"] == "ipcc-approach-1-per-source"
+    assert out["uncertainty_kgco2e"] == pytest.approx(69.7653, abs=1e-3)
+    assert out["uncertainty_by_scope"]["2"] == pytest.approx(69.7653, abs=1e-3)
+    assert "monte_carlo" not in out  # never unless asked: it costs 10,000 draws a source
+    mc = run_json(path, "--monte-carlo", "--draws", "20000", "--seed", "5")["monte_carlo"]
+    assert mc["method"] == "ipcc-approach-2-monte-carlo-lognormal"
+    assert (mc["draws"], mc["seed"], mc["sources"]) == (20000, 5, 1)
+    assert mc["mean_kgco2e"] == pytest.approx(624, rel=0.01)
+    assert mc["half_width_pct"] == pytest.approx(11.18, rel=0.05)
+    bad = runner.invoke(app, ["compute", str(path), "--monte-carlo", "--draws", "5"])
+    assert bad.exit_code != 0 and "--draws" in bad.output
+    table = runner.invoke(app, ["compute", str(path), "--monte-carlo"])
+    assert table.exit_code == 0 and "Monte Carlo (10,000 draws, seed 2006)" in table.stdout

@@ -16,6 +16,8 @@ from rich.table import Table
 
 from carbon.accounting.engine import ComputationError, compute
 from carbon.accounting.factors import FactorLibrary
+from carbon.accounting.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS, MIN_DRAWS
+from carbon.accounting.montecarlo import monte_carlo as run_monte_carlo
 from carbon.accounting.postes import POSTES_BY_CODE
 from carbon.cli_console import err, fail, out
 from carbon.cli_export import export_app
@@ -42,6 +44,16 @@ def compute_cmd(
         Path | None, typer.Option("--factors", help="the official ADEME export (CSV)")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    monte_carlo: Annotated[
+        bool,
+        typer.Option("--monte-carlo", help="check the uncertainty by simulation (IPCC Approach 2)"),
+    ] = False,
+    draws: Annotated[
+        int, typer.Option("--draws", min=MIN_DRAWS, max=MAX_DRAWS, help="Monte Carlo draws")
+    ] = DEFAULT_DRAWS,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, max=2**63 - 1, help="Monte Carlo seed")
+    ] = DEFAULT_SEED,
 ) -> None:
     """Compute a footprint from a CSV of activity lines, with no database."""
     from carbon.imports.activity_csv import read_activity_csv
@@ -56,10 +68,20 @@ def compute_cmd(
         result = compute(lines, library, line_numbers=lines.index)
     except (TableError, ComputationError) as exc:
         raise fail(f"{activities}: {exc}".replace("\n", f"\n{activities}: ")) from None
+    mc = run_monte_carlo(result.lines, draws, seed) if monte_carlo else None
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        payload = result.to_dict()
+        if mc is not None:
+            payload["monte_carlo"] = mc.to_dict()
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     _print_result_table(result, activities)
+    if mc is not None:
+        out.print(
+            f"Monte Carlo ({mc.draws:,} draws, seed {mc.seed}): mean {mc.mean_kgco2e:,.1f} kgCO2e, "
+            f"95 % interval {mc.p2_5_kgco2e:,.1f} to {mc.p97_5_kgco2e:,.1f}, "
+            f"± {mc.half_width_pct:.1f} % (analytic, per source: ± {result.uncertainty_pct:.1f} %)"
+        )
 
 
 def _load_library(path: Path | None) -> FactorLibrary:

@@ -196,3 +196,28 @@ def test_period_without_lines_still_renders() -> None:
                              history=(YearTotal(2024, 0.0, 0.0, "draft", True),))  # fmt: skip
     body = text(company_report_pdf(report, "en"))
     assert "No activity line yet." in body and "No action recorded yet." in body
+
+
+def test_the_uncertainty_ranking_lists_sources_and_the_annex_has_the_monte_carlo_check() -> None:
+    from carbon.accounting.montecarlo import monte_carlo
+
+    # 12 monthly bills of 1 MWh (one source: 624 kg ± 624 × √0.0125 = 69.77 kg) and the groomers'
+    # 1,000 L of diesel (3,100 kg ± 3,100 × √0.005 = 219.20 kg). Total variance 4,867.2 + 48,050
+    # = 52,917.2: diesel 90.8 %, electricity 4,867.2 / 52,917.2 = 9.2 %.
+    bills = [(i, "2.1", sample.ELEC, 1.0, "MWh", "measured") for i in range(1, 13)]
+    result = sample.result_of([*bills, (13, "1.2", sample.DIESEL, 1000.0, "litre", "measured")])
+    names = {i: "Électricité" for i in range(1, 13)} | {13: "Gazole des dameuses"}
+    mc = monte_carlo(result.lines, seed=1)
+    report = sample.period_a(result=result, lines=sample.line_infos(result, names), monte_carlo=mc)
+    ranked = report.uncertainty_sources()
+    assert [(s.line.activity, s.lines) for s in ranked] == [
+        ("Gazole des dameuses", 1),
+        ("Électricité", 12),
+    ]
+    assert [s.variance_share_pct for s in ranked] == pytest.approx([90.80, 9.20], abs=0.01)
+    seq = lines(company_report_pdf(report, "en"))
+    assert follows(seq, "Électricité (12 lines)", "2.1", "measured (invoice,", "meter)", "0.6",
+                   "0.1", "9.2%")  # fmt: skip
+    body = text(company_report_pdf(report, "en")).replace("\n", " ")
+    assert "10,000 seeded draws (seed 1)" in body
+    assert f"± {mc.half_width_pct:.1f}%" in body

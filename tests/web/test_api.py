@@ -144,6 +144,12 @@ def test_results(as_user: Any, world: World, db_session: Session) -> None:
     assert data["by_scope"] == pytest.approx({"1": 3100.0, "2": 520.0, "3": 0.0})
     # √(520² × 0.0125 + 3,100² × 0.005) = √51,430.
     assert data["uncertainty_kgco2e"] == pytest.approx(51430**0.5)
+    # Two sources: scope 1 ± 3,100 × √0.005 = 219.203, scope 2 ± 520 × √0.0125 = 58.138.
+    assert data["uncertainty_method"] == "ipcc-approach-1-per-source"
+    assert data["uncertainty_by_scope"] == pytest.approx(
+        {"1": 219.203, "2": 58.138, "3": 0.0}, abs=1e-3
+    )
+    assert data["uncertainty_by_category"]["2"] == pytest.approx(58.138, abs=1e-3)
     assert data["factor_library"] == "carbon-bundled 2026.1"
     cat1 = data["categories"][0]
     assert cat1["label"] == "Direct emissions" and cat1["postes"]["1.2"] == pytest.approx(3100)

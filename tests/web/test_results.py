@@ -288,6 +288,24 @@ def test_negligible_lines_are_not_worth_improving(
     assert len(page.select("#improve li")) == 2
 
 
+def test_what_to_improve_follows_sources_not_lines(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    # Two more measured bills of the same meter (5 MWh each) join the 10 MWh line: one source of
+    # 20,000 kWh × 0.052 = 1,040 kg ± 1,040 × sqrt(0.1² + 0.05²) = 116.275 kg, variance 13,520.
+    # Diesel 48,050. Total variance 61,570: diesel 78 %, electricity 13,520 / 61,570 = 22 %.
+    # (Line by line, the three bills would have been three entries of 3,380 and 845 × 2.)
+    for _ in range(2):
+        f.make_line(db_session, world.period_a, poste="2.1", factor_id="bundled:elec-fr-2022",
+                    quantity=5, unit="MWh", data_quality="measured")  # fmt: skip
+    page = soup(as_user("alice").get(f"/periods/{world.period_a.id}/results"))
+    improve = [text(li) for li in page.select("#improve li")]
+    assert len(improve) == 2
+    assert "78% of the total's" in improve[0]
+    assert "and 2 more lines of the same factor and quality" in improve[1]
+    assert "22% of the total's" in improve[1]
+
+
 def test_build_dashboard_exact_figures(world: World, db_session: Session) -> None:
     p2025 = second_year(db_session, world)
     lib = library_for(db_session, world.library.id)

@@ -11,6 +11,7 @@ Two steps, kept apart so that the hot one stays a handful of numpy operations:
 Rules (methodology.md): lines of postes 1.1, 1.2, 2.1 and 2.2 keep only the combustion sub-post of
 a split factor; the rest goes to 4.1. Biogenic CO2 and poste 1.5 are reported apart, not in the
 total. Scope 2 is location-based; market-based where a line carries a supplier-specific factor.
+Uncertainty combines per emission source (lines of one factor, poste and data quality; § 9).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from carbon.accounting.postes import (
     normalise_poste,
 )
 from carbon.accounting.results import ComputationResult
-from carbon.accounting.uncertainty import UncertaintyScale
+from carbon.accounting.uncertainty import UncertaintyScale, combine_per_source, source_key
 from carbon.accounting.units import UnitError, conversion_factor
 
 N_POSTES = len(POSTE_CODES)
@@ -81,6 +82,25 @@ class EncodedLines:
     u_activity: npt.NDArray[np.float64]  # relative, as a fraction
     supplier_factor: npt.NDArray[np.float64]  # kgCO2e per factor unit, NaN when none
     has_supplier_factor: bool = False
+    # Data quality, for grouping lines into sources: index into ``qualities`` (the scale's
+    # canonical names) and each quality's relative uncertainty, as a fraction.
+    quality_idx: npt.NDArray[np.intp] | None = None
+    qualities: tuple[str, ...] = ("estimated",)
+    quality_u: npt.NDArray[np.float64] | None = None
+
+    def source_quality(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        """Per line its quality code, and per code its relative uncertainty (fraction)."""
+        if self.quality_idx is not None and self.quality_u is not None:
+            return self.quality_idx, self.quality_u
+        # Coded without the scale's names: lines of equal activity uncertainty are one quality.
+        values, codes = np.unique(self.u_activity, return_inverse=True)
+        return codes.astype(np.intp), values
+
+    def quality_names(self) -> tuple[str, ...]:
+        """A name per quality code of :meth:`source_quality`."""
+        if self.quality_idx is not None and self.quality_u is not None:
+            return self.qualities
+        return tuple(f"{100.0 * u:g} %" for u in self.source_quality()[1])
 
     def __len__(self) -> int:
         return len(self.line_no)
@@ -96,6 +116,9 @@ class EncodedLines:
             u_activity=self.u_activity[lo:hi],
             supplier_factor=supplier,
             has_supplier_factor=bool(np.isfinite(supplier).any()),
+            quality_idx=None if self.quality_idx is None else self.quality_idx[lo:hi],
+            qualities=self.qualities,
+            quality_u=self.quality_u,
         )
 
 
@@ -170,30 +193,38 @@ def encode_lines(
     else:  # an empty library: every factor is unknown, and already reported as such
         factor_unit = np.zeros(n, dtype=np.intp)
     n_units = max(len(library.arrays.units), 1)
-    pair = u_codes.astype(np.int64) * n_units + factor_unit
-    pair[factor_pos < 0] = -1
-    multiplier = np.ones(n, dtype="float64")
-    for key in np.unique(pair[pair >= 0]):
-        mask = pair == key
-        src = str(u_uniques[key // n_units])
+    pair = u_codes.astype(np.intp) * n_units + factor_unit
+    unknown = factor_pos < 0
+    # A table of multipliers per pair and one gather: a mask per pair over a million lines cost
+    # more than all the other checks. Lines of unknown factors are already errors.
+    present = np.bincount(pair[~unknown] if unknown.any() else pair,
+                          minlength=len(u_uniques) * n_units)  # fmt: skip
+    table = np.ones(len(present), dtype="float64")
+    for key in np.flatnonzero(present):
+        src = str(u_uniques[int(key) // n_units])
         dst = library.arrays.units[key % n_units]
         try:
-            multiplier[mask] = conversion_factor(src, dst)
+            table[key] = conversion_factor(src, dst)
         except UnitError as exc:
-            flag(mask, "unit", f"{exc} (the factor is per {dst})")
+            flag((pair == key) & ~unknown, "unit", f"{exc} (the factor is per {dst})")
+    multiplier = table[pair]
 
-    # Data quality: map each distinct label once.
+    # Data quality: map each distinct label once, to the scale's canonical names.
+    qualities = tuple(scale.quality_pct)
+    quality_u = np.array([scale.quality_pct[q] / 100.0 for q in qualities], dtype="float64")
+    default_q = qualities.index(scale.default_quality)
     if "data_quality" in lines.columns:
         q_codes, q_uniques = _codes(lines["data_quality"])
-        q_frac = np.zeros(len(q_uniques))
+        q_map = np.full(len(q_uniques), default_q, dtype=np.intp)
         for i, text in enumerate(q_uniques):
             try:
-                q_frac[i] = scale.quality_pct[scale.normalise_quality(text)] / 100.0
+                q_map[i] = qualities.index(scale.normalise_quality(text))
             except ValueError as exc:
                 flag(q_codes == i, "data_quality", str(exc))
-        u_activity = q_frac[q_codes] if len(q_uniques) else np.zeros(n)
+        quality_idx = q_map[q_codes] if len(q_uniques) else np.full(n, default_q, dtype=np.intp)
     else:
-        u_activity = np.full(n, scale.quality_pct[scale.default_quality] / 100.0)
+        quality_idx = np.full(n, default_q, dtype=np.intp)
+    u_activity = quality_u[quality_idx]
 
     supplier = np.full(n, np.nan)
     if "supplier_factor_kgco2e" in lines.columns:
@@ -220,6 +251,9 @@ def encode_lines(
         u_activity=np.asarray(u_activity, dtype="float64"),
         supplier_factor=supplier,
         has_supplier_factor=bool(np.isfinite(supplier).any()),
+        quality_idx=quality_idx,
+        qualities=qualities,
+        quality_u=quality_u,
     )
 
 
@@ -243,14 +277,13 @@ def compute_encoded(
     by_poste = np.bincount(pi, weights=in_poste, minlength=N_POSTES).astype(np.float64)
     by_poste[_UPSTREAM] += upstream.sum()
 
-    # Uncertainty, Approach 1: a line's absolute variance is u_rel² × kgCO2e².
-    u2 = arr.u_factor_squared(unknown_factor_pct)[fp] + enc.u_activity * enc.u_activity
-    u2_in = u2 * in_poste
-    var_poste = np.bincount(pi, weights=u2_in * in_poste, minlength=N_POSTES).astype(np.float64)
-    var_upstream = float(np.dot(u2 * upstream, upstream))
-    # A line's two parts are fully correlated: (a + b)² = a² + b² + 2ab for its own variance.
-    total_var = float(var_poste[~_APART].sum() + var_upstream + 2 * np.dot(u2_in, upstream))
-    var_poste[_UPSTREAM] += var_upstream
+    # Uncertainty, Approach 1 per emission source (uncertainty.combine_per_source).
+    q_idx, q_u = enc.source_quality()
+    u2_factor = arr.u_factor_squared(unknown_factor_pct)
+    key = source_key(fp, pi, q_idx, len(u2_factor), len(q_u))
+    var = combine_per_source(
+        key, q, arr.total, arr.upstream, _ENERGY, u2_factor, q_u * q_u, ~_APART, _UPSTREAM
+    )
 
     flags = arr.flags[fp]  # one gather for both counts below
     biogenic = float(np.dot(q, arr.co2b[fp])) if arr.any_co2b else 0.0
@@ -260,6 +293,8 @@ def compute_encoded(
         market_delta = float((q[market] * enc.supplier_factor[market] - in_poste[market]).sum())
 
     def detail() -> pd.DataFrame:
+        u_f = np.sqrt(u2_factor[fp])
+        u_line = np.hypot(u_f, enc.u_activity)
         return pd.DataFrame(
             {
                 "line": enc.line_no,
@@ -271,8 +306,13 @@ def compute_encoded(
                 "kgco2e_in_poste": in_poste,
                 "kgco2e_upstream_4_1": upstream,
                 "co2b_kg": q * arr.co2b[fp],
-                "uncertainty_pct": np.sqrt(u2) * 100.0,
-                "uncertainty_kgco2e": np.sqrt(u2) * np.abs(line_total),
+                "data_quality": np.asarray(enc.quality_names(), dtype=object)[q_idx],
+                "source": key,
+                "u_factor_pct": u_f * 100.0,
+                "u_activity_pct": enc.u_activity * 100.0,
+                # The line's own figures; what the total combines is its source's.
+                "uncertainty_pct": u_line * 100.0,
+                "uncertainty_kgco2e": u_line * np.abs(line_total),
                 "factor_split": energy & ~arr.unsplit[fp],
             }
         )
@@ -280,8 +320,8 @@ def compute_encoded(
     return ComputationResult.from_arrays(
         library_version=library.version,
         by_poste=by_poste,
-        var_poste=var_poste,
-        total_var=total_var,
+        var_poste=var.by_poste,
+        total_var=var.total,
         biogenic_co2_kg=biogenic,
         scope2_market_delta=market_delta,
         unsplit_energy_lines=int(np.count_nonzero(flags & FLAG_UNSPLIT & energy)),

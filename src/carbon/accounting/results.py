@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from carbon.accounting.postes import POSTE_CODES, POSTES
+from carbon.accounting.uncertainty import UNCERTAINTY_METHOD, rank_sources
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,14 @@ class ComputationResult:
     by_poste: dict[str, float]  # kgCO2e, all 22 postes (1.5 included, though not in the total)
     uncertainty_by_poste: dict[str, float]  # absolute, kgCO2e
     total_kgco2e: float  # without biogenic CO2 and poste 1.5
-    uncertainty_kgco2e: float  # absolute, lines combined in quadrature
+    uncertainty_kgco2e: float  # absolute, per emission source (methodology.md § 9)
     biogenic_co2_kg: float
     reported_apart_kgco2e: float  # poste 1.5
     scope2_location_kgco2e: float
     scope2_market_kgco2e: float
     unsplit_energy_lines: int  # energy lines whose factor has no combustion/upstream split
     unknown_factor_uncertainty_lines: int  # lines whose factor had no uncertainty in its source
+    uncertainty_method: str = UNCERTAINTY_METHOD
     _line_detail: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
 
     @classmethod
@@ -83,6 +85,26 @@ class ComputationResult:
                 out[p.scope] += self.by_poste[p.code]
         return out
 
+    def _group_uncertainty(self, key: str) -> dict[int, float]:
+        # A source sits in one poste (its upstream part in 4.1, another category and scope), so a
+        # group's variance is the sum of its postes'.
+        var: dict[int, float] = {}
+        for p in POSTES:
+            if not p.reported_apart:
+                k = getattr(p, key)
+                var[k] = var.get(k, 0.0) + self.uncertainty_by_poste[p.code] ** 2
+        return {k: float(np.sqrt(v)) for k, v in sorted(var.items())}
+
+    @property
+    def uncertainty_by_category(self) -> dict[int, float]:
+        """Absolute uncertainty (kgCO2e) of each BEGES category."""
+        return self._group_uncertainty("category")
+
+    @property
+    def uncertainty_by_scope(self) -> dict[int, float]:
+        """Absolute uncertainty (kgCO2e) of each scope, scope 2 location-based."""
+        return self._group_uncertainty("scope")
+
     @property
     def uncertainty_pct(self) -> float:
         return 100.0 * self.uncertainty_kgco2e / self.total_kgco2e if self.total_kgco2e else 0.0
@@ -102,10 +124,12 @@ class ComputationResult:
         return self._line_detail()
 
     def uncertainty_contributors(self, n: int = 5) -> pd.DataFrame:
-        """Lines whose uncertainty weighs most in the total's: what to improve next."""
-        df = self.lines
-        share = np.square(df["uncertainty_kgco2e"]) / max(self.uncertainty_kgco2e**2, 1e-300)
-        return df.assign(variance_share=share).nlargest(n, "variance_share")
+        """Emission sources whose uncertainty weighs most in the total's: what to improve next.
+
+        One row per source (see :func:`carbon.accounting.uncertainty.rank_sources`), largest share
+        of the total's variance first; ``line`` is the source's largest line.
+        """
+        return rank_sources(self.lines, self.uncertainty_kgco2e, n)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,9 +137,12 @@ class ComputationResult:
             "uncertainty_kgco2e": self.uncertainty_kgco2e,
             "uncertainty_pct": self.uncertainty_pct,
             "by_poste": self.by_poste,
+            "uncertainty_method": self.uncertainty_method,
             "uncertainty_by_poste": self.uncertainty_by_poste,
             "by_category": {str(k): v for k, v in self.by_category.items()},
+            "uncertainty_by_category": {str(k): v for k, v in self.uncertainty_by_category.items()},
             "by_scope": {str(k): v for k, v in self.by_scope.items()},
+            "uncertainty_by_scope": {str(k): v for k, v in self.uncertainty_by_scope.items()},
             "scope2_location_kgco2e": self.scope2_location_kgco2e,
             "scope2_market_kgco2e": self.scope2_market_kgco2e,
             "biogenic_co2_kg": self.biogenic_co2_kg,

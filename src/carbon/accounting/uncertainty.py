@@ -1,8 +1,11 @@
-"""Uncertainty of activity data and its combination (IPCC 2006 vol. 1 ch. 3, Approach 1).
+"""Uncertainty of activity data and its combination per emission source (IPCC 2006 vol. 1 ch. 3).
 
-A line's relative uncertainty is sqrt(u_factor² + u_activity²); totals combine absolute
-uncertainties in quadrature. The data-quality scale is configurable because programmes disagree
-on how harsh to be with estimates.
+A line's relative uncertainty is sqrt(u_factor² + u_activity²). Lines of one factor, poste and
+data quality are one source: twelve monthly bills of one meter share the factor's error and the
+way the data was got, so their absolute uncertainties add linearly; sources then combine in
+quadrature (Approach 1 per source, methodology.md § 9). Entering the same data in more lines
+therefore never makes a result look more certain. The data-quality scale is configurable because
+programmes disagree on how harsh to be with estimates.
 """
 
 from __future__ import annotations
@@ -71,3 +74,140 @@ def line_relative(u_factor: npt.ArrayLike, u_activity: npt.ArrayLike) -> npt.NDA
 def quadrature(absolute: npt.ArrayLike) -> float:
     """Combined absolute uncertainty of a sum of independent terms."""
     return float(np.sqrt(np.sum(np.square(absolute))))
+
+
+# The rule the analytic figures follow, named in every serialised result (methodology.md § 9).
+UNCERTAINTY_METHOD = "ipcc-approach-1-per-source"
+
+# A source, in frames (line detail, reports): the lines of one factor, one poste (which fixes the
+# factor's sub-post routing) and one data quality. The engine codes the same triple as one integer.
+SOURCE_COLUMNS = ("factor_id", "poste", "data_quality")
+
+# Below this many possible sources per line, sums go into one dense array (a bincount, no sort);
+# above it (a small company against a large library) the sources present are found by sorting.
+_DENSE_PER_LINE = 2
+_DENSE_ALWAYS = 4096
+
+
+def source_key(
+    factor_pos: npt.NDArray[np.intp],
+    poste_idx: npt.NDArray[np.intp],
+    quality_idx: npt.NDArray[np.intp],
+    n_factors: int,
+    n_qualities: int,
+) -> npt.NDArray[np.int64]:
+    """One integer per line naming its source: ``(poste × n_qualities + quality) × n_factors +
+    factor``; poste-major, so that a dense array of sources sums per poste along its rows."""
+    key = poste_idx.astype(np.int64) * n_qualities
+    key += quality_idx
+    key *= n_factors
+    key += factor_pos
+    return key
+
+
+@dataclass(frozen=True)
+class SourceVariance:
+    """Absolute variances (kgCO2e²) of the per-source combination."""
+
+    by_poste: npt.NDArray[np.float64]  # each poste's, 4.1 with the upstream parts moved there
+    total: float  # the total's (postes reported apart left out)
+
+
+def combine_per_source(
+    key: npt.NDArray[np.int64],
+    quantity: npt.NDArray[np.float64],
+    factor_total: npt.NDArray[np.float64],
+    factor_upstream: npt.NDArray[np.float64],
+    energy: npt.NDArray[np.bool_],
+    u2_factor: npt.NDArray[np.float64],
+    u2_quality: npt.NDArray[np.float64],
+    counted: npt.NDArray[np.bool_],
+    upstream_poste: int,
+    dense: bool | None = None,
+) -> SourceVariance:
+    """IPCC 2006 vol. 1 ch. 3, Approach 1 applied per source (methodology.md § 9).
+
+    Lines of one source share their factor's and their data's error, so their absolute
+    uncertainties add linearly: the source's is ``u × |Σ kgCO2e|``, with
+    ``u² = u_factor² + u_activity²`` (eq. 3.1). Sources are independent and combine in quadrature
+    (eq. 3.2). A split energy factor's combustion part (in the line's poste) and upstream part
+    (in 4.1) are one source: in the total they add before squaring.
+
+    All lines of a source have one factor and quantities >= 0, so its emissions are its summed
+    quantity × the factor (whole, or split for an energy poste): only quantities are summed per
+    source, in one ``bincount``. ``key`` comes from :func:`source_key`; ``factor_total`` and
+    ``factor_upstream`` (the part an energy poste sends to 4.1) and ``u2_factor`` (relative,
+    squared) are per factor, ``u2_quality`` per data quality, ``energy`` and ``counted`` (False
+    for postes reported apart) per poste. ``dense`` forces one way of grouping (tests).
+    """
+    n_postes, n_q, n_f = len(counted), len(u2_quality), len(u2_factor)
+    n_sources = n_postes * n_q * n_f
+    combustion = factor_total - factor_upstream
+    if dense is None:
+        dense = n_sources <= max(_DENSE_PER_LINE * len(key), _DENSE_ALWAYS)
+    if dense:
+        # Every possible source in one array, poste-major: row p holds (quality, factor) pairs.
+        sq = np.bincount(key, weights=quantity, minlength=n_sources).reshape(n_postes, n_q * n_f)
+        sq *= sq
+        u2 = (u2_quality[:, None] + u2_factor[None, :]).ravel()
+        # einsum rather than ``@``: no BLAS threads for a matrix-vector product this small.
+        whole = np.einsum("pk,k->p", sq, u2 * np.tile(factor_total * factor_total, n_q))
+        total = float(whole[counted].sum())
+        by_poste = whole
+        if energy.any():
+            e = sq[energy]
+            by_poste[energy] = np.einsum("pk,k->p", e, u2 * np.tile(combustion * combustion, n_q))
+            up = np.einsum("pk,k->p", e, u2 * np.tile(factor_upstream * factor_upstream, n_q))
+            by_poste[upstream_poste] += float(up.sum())
+        return SourceVariance(by_poste, total)
+    sources, which = np.unique(key, return_inverse=True)
+    f = sources % n_f
+    p = sources // (n_f * n_q)
+    u2s = u2_factor[f] + u2_quality[(sources // n_f) % n_q]
+    summed = np.bincount(which, weights=quantity, minlength=len(sources))
+    w = summed * summed * u2s  # u² × (Σ quantity)²: × factor² gives the source's variance
+    on_energy = energy[p]
+    in_poste = np.where(on_energy, combustion[f], factor_total[f])
+    by_poste = np.bincount(p, weights=w * in_poste * in_poste, minlength=n_postes).astype(
+        np.float64
+    )
+    total = float(np.dot(w * counted[p], factor_total[f] * factor_total[f]))
+    up = factor_upstream[f] * on_energy
+    by_poste[upstream_poste] += float(np.dot(w, up * up))
+    return SourceVariance(by_poste, total)
+
+
+RANKING_COLUMNS = (
+    "line", "poste", "factor_id", "data_quality", "lines", "kgco2e", "uncertainty_pct",
+    "uncertainty_kgco2e", "variance_share",
+)  # fmt: skip
+
+
+def rank_sources(lines: pd.DataFrame, total_u: float, n: int = 5) -> pd.DataFrame:
+    """The ``n`` sources weighing most in the total's variance (what to improve next).
+
+    ``lines`` has one row per line with ``line``, :data:`SOURCE_COLUMNS`, ``kgco2e`` (the whole
+    line, upstream part included) and ``uncertainty_pct`` (the line's relative uncertainty, the
+    same for every line of a source). A source's absolute uncertainty is that % of its summed
+    emissions, and its share is its variance over the total's (``total_u``, kgCO2e). Postes
+    reported apart are not in the total, so not in the ranking. ``line`` is the source's largest
+    line, to name and link it.
+    """
+    from carbon.accounting.postes import POSTES  # postes imports nothing of ours: no cycle
+
+    apart = [p.code for p in POSTES if p.reported_apart]
+    df = lines.loc[~lines["poste"].isin(apart), ["line", *SOURCE_COLUMNS, "kgco2e",
+                                                  "uncertainty_pct"]]  # fmt: skip
+    if df.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in RANKING_COLUMNS})
+    df = df.iloc[np.argsort(-np.abs(df["kgco2e"].to_numpy()), kind="stable")]
+    g = df.groupby(list(SOURCE_COLUMNS), sort=False, dropna=False)
+    out = g.agg(
+        line=("line", "first"),
+        lines=("line", "size"),
+        kgco2e=("kgco2e", "sum"),
+        uncertainty_pct=("uncertainty_pct", "max"),
+    ).reset_index()
+    out["uncertainty_kgco2e"] = out["uncertainty_pct"] / 100.0 * out["kgco2e"].abs()
+    out["variance_share"] = np.square(out["uncertainty_kgco2e"]) / max(total_u**2, 1e-300)
+    return out.nlargest(n, "variance_share")[list(RANKING_COLUMNS)].reset_index(drop=True)

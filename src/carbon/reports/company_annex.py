@@ -63,20 +63,22 @@ def data_quality(r: PeriodReport) -> list[Flowable]:
         ),
     ]
     out += [para(f"{n} {text}") for n, text in flags if n]
-    top = sorted(r.lines, key=lambda line: -line.uncertainty_kg)[:5]
-    u2 = res.uncertainty_kgco2e**2 or 1.0
+    top = r.uncertainty_sources(5)
     if top:
         out += [Spacer(1, 3 * mm), Heading(_("What weighs most in the uncertainty"), 1)]
         rows = [
             [
-                line.activity,
-                line.poste,
-                labels.quality(line.data_quality),
-                t(line.kgco2e),
-                t(line.uncertainty_kg),
-                pct(100.0 * line.uncertainty_kg**2 / u2),
+                src.line.activity
+                if src.lines == 1
+                else _("%(activity)s (%(n)s lines)")
+                % {"activity": src.line.activity, "n": src.lines},
+                src.line.poste,
+                labels.quality(src.line.data_quality),
+                t(src.kgco2e),
+                t(src.uncertainty_kg),
+                pct(src.variance_share_pct),
             ]
-            for line in top
+            for src in top
         ]
         cols = [
             Col(_("Activity"), W - 335),
@@ -110,8 +112,10 @@ def methodology(r: PeriodReport) -> list[Flowable]:
         ),
         _(
             "Each line's relative uncertainty combines the factor's and the activity data's "
-            "(measured %(m)s, estimated %(e)s, extrapolated %(x)s); totals combine absolute "
-            "uncertainties in quadrature (IPCC 2006, vol. 1 ch. 3, Approach 1)."
+            "(measured %(m)s, estimated %(e)s, extrapolated %(x)s). Lines of one factor, poste "
+            "and data quality are one emission source: their uncertainties add up, and sources "
+            "combine in quadrature (IPCC 2006, vol. 1 ch. 3, Approach 1 per source), so entering "
+            "data in more lines never narrows the result."
         )
         % {k: pct(DEFAULT_QUALITY_PCT[q], 0) for k, q in QUALITY_KEYS.items()},
         _(
@@ -120,6 +124,25 @@ def methodology(r: PeriodReport) -> list[Flowable]:
         )
         % {"v": r.result.library_version},
     ]
+    mc = r.monte_carlo
+    if mc is not None:
+        text.append(
+            _(
+                "Check by simulation (IPCC Approach 2): %(draws)s seeded draws (seed %(seed)s), "
+                "factors and activity data lognormal, one draw per factor shared by all its "
+                "lines. Mean %(mean)s t CO₂e, 95%% interval %(lo)s to %(hi)s t CO₂e, that is "
+                "± %(mc)s, against ± %(analytic)s computed above."
+            )
+            % {
+                "draws": num(mc.draws, 0),
+                "seed": mc.seed,
+                "mean": t(mc.mean_kgco2e),
+                "lo": t(mc.p2_5_kgco2e),
+                "hi": t(mc.p97_5_kgco2e),
+                "mc": pct(mc.half_width_pct),
+                "analytic": pct(r.result.uncertainty_pct),
+            }
+        )
     out: list[Flowable] = [Heading(_("Methodology and emission factors"))]
     out += [para(p) for p in text]
     out.append(Spacer(1, 3 * mm))

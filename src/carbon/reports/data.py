@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.factors import FactorLibrary
+from carbon.accounting.montecarlo import monte_carlo as run_monte_carlo
 from carbon.accounting.results import ComputationResult
 from carbon.db.compute import (
     LINE_COLUMNS,
@@ -192,9 +193,14 @@ def _action_info(a: Action) -> ActionInfo:
 
 
 def period_report(
-    session: Session, period: ReportingPeriod, locale: str, today: date | None = None
+    session: Session,
+    period: ReportingPeriod,
+    locale: str,
+    today: date | None = None,
+    monte_carlo: bool = False,
 ) -> PeriodReport:
-    """Everything the company report and the period exports show.
+    """Everything the company report and the period exports show; with ``monte_carlo``, the
+    seeded Monte Carlo check of the uncertainty for the PDF's method annex (10,000 draws).
 
     Raises ComputationError when the period's own data cannot be computed (other years that
     cannot be are shown without a total).
@@ -256,4 +262,5 @@ def period_report(
         sector_activity=period.sector_activity,
         validated_on=validated,
         generated_on=today or date.today(),
+        monte_carlo=run_monte_carlo(result.lines) if monte_carlo and lines else None,
     )

@@ -11,9 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import pandas as pd
+
 from carbon.accounting import progress
+from carbon.accounting.montecarlo import MonteCarloResult
 from carbon.accounting.postes import POSTES, POSTES_BY_CODE, UPSTREAM_ENERGY_POSTE
 from carbon.accounting.results import ComputationResult
+from carbon.accounting.uncertainty import rank_sources
 
 # Statuses of an action that count in the plan (an abandoned action is history, not a plan).
 LIVE_ACTION_STATUSES = ("identified", "planned", "in_progress", "done")
@@ -135,6 +139,18 @@ class Source:
 
 
 @dataclass(frozen=True)
+class UncertaintySource:
+    """An emission source (lines of one factor, poste and data quality), named by its largest
+    line, with its share of the total's variance (methodology.md § 9)."""
+
+    line: LineInfo
+    lines: int
+    kgco2e: float
+    uncertainty_kg: float
+    variance_share_pct: float
+
+
+@dataclass(frozen=True)
 class PeriodReport:
     company: CompanyInfo
     year: int
@@ -152,6 +168,7 @@ class PeriodReport:
     sector_activity: float | None = None  # in company.sector_unit_label
     validated_on: date | None = None
     generated_on: date = field(default_factory=date.today)
+    monte_carlo: MonteCarloResult | None = None  # the method annex's check, when asked for
 
     @property
     def base(self) -> YearTotal | None:
@@ -221,6 +238,28 @@ class PeriodReport:
             n, kg = out.get(line.data_quality, (0, 0.0))
             out[line.data_quality] = (n + 1, kg + abs(line.kgco2e))
         return {q: (n, 100.0 * kg / total) for q, (n, kg) in out.items()}
+
+    def uncertainty_sources(self, n: int = 5) -> list[UncertaintySource]:
+        """The sources weighing most in the total's uncertainty: what to improve next."""
+        if not self.lines:
+            return []
+        by_id = {line.line_id: line for line in self.lines}
+        frame = pd.DataFrame(
+            {
+                "line": [ln.line_id for ln in self.lines],
+                "factor_id": [ln.factor_id for ln in self.lines],
+                "poste": [ln.poste for ln in self.lines],
+                "data_quality": [ln.data_quality for ln in self.lines],
+                "kgco2e": [ln.kgco2e for ln in self.lines],
+                "uncertainty_pct": [ln.uncertainty_pct for ln in self.lines],
+            }
+        )
+        ranked = rank_sources(frame, self.result.uncertainty_kgco2e, n)
+        return [
+            UncertaintySource(by_id[int(r["line"])], int(r["lines"]), float(r["kgco2e"]),
+                              float(r["uncertainty_kgco2e"]), 100.0 * float(r["variance_share"]))
+            for r in ranked.to_dict("records")
+        ]  # fmt: skip
 
     @property
     def postes_with_data(self) -> set[str]:

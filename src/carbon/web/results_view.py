@@ -76,7 +76,8 @@ class GroupRow:
 
 @dataclass(frozen=True)
 class LineRow:
-    """A line in the top sources or in "what to improve next"."""
+    """A line in the top sources, or an emission source in "what to improve next" (named by
+    its largest line; ``lines`` is how many lines of one factor, poste and quality it holds)."""
 
     line: LineInfo
     poste: str
@@ -85,6 +86,7 @@ class LineRow:
     share_pct: float | None  # of the total emissions (sources) or of its variance (improve)
     uncertainty_pct: float
     hint: str = ""
+    lines: int = 1
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,7 @@ def _line_rows(
             )
         rows.append(
             LineRow(info, str(r["poste"]), str(r["factor_id"]), float(r["kgco2e"]), float(share),
-                    float(r["uncertainty_pct"]), hint)
+                    float(r["uncertainty_pct"]), hint, int(r.get("lines", 1)))
         )  # fmt: skip
     return tuple(rows)
 
@@ -283,8 +285,8 @@ class OwnFigures:
 def own_figures(
     result: ComputationResult, library: FactorLibrary, lines: Mapping[int, LineInfo]
 ) -> OwnFigures:
-    """The period's largest sources, the lines whose uncertainty weighs most, and how much of
-    the total rests on unchecked or estimated factors."""
+    """The period's largest lines, the emission sources whose uncertainty weighs most, and how
+    much of the total rests on unchecked or estimated factors."""
     detail = result.lines
     total = result.total_kgco2e
     # Poste 1.5 is reported apart: its lines are neither sources of the total nor in its shares.
@@ -299,7 +301,7 @@ def own_figures(
     improvements: tuple[LineRow, ...] = ()
     if result.uncertainty_kgco2e > 0 and len(detail):
         worst = result.uncertainty_contributors(TOP_IMPROVEMENTS)
-        # A line below half a percent would read "0 %": not worth the reader's attention.
+        # A source below half a percent would read "0 %": not worth the reader's attention.
         keep = worst["variance_share"] >= MIN_IMPROVEMENT_SHARE
         keep.iloc[:1] = worst["variance_share"].iloc[:1] > 0
         worst = worst[keep]

@@ -137,10 +137,16 @@ class ResultsOut(BaseModel):
     total_kgco2e: float
     uncertainty_kgco2e: float
     uncertainty_pct: float
+    uncertainty_method: str = Field(
+        description="The rule the uncertainty follows: ipcc-approach-1-per-source (lines of one "
+        "factor, poste and data quality add linearly; sources combine in quadrature)"
+    )
     by_poste: dict[str, float]
     uncertainty_by_poste: dict[str, float]
     by_category: dict[str, float]
+    uncertainty_by_category: dict[str, float]
     by_scope: dict[str, float]
+    uncertainty_by_scope: dict[str, float]
     scope2_location_kgco2e: float
     scope2_market_kgco2e: float
     biogenic_co2_kg: float

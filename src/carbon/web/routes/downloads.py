@@ -52,9 +52,11 @@ def _file(content: bytes, media_type: str, filename: str) -> Response:
     )
 
 
-def _period_data(session: Session, period: ReportingPeriod) -> PeriodReport:
+def _period_data(
+    session: Session, period: ReportingPeriod, monte_carlo: bool = False
+) -> PeriodReport:
     try:
-        return period_report(session, period, get_locale())
+        return period_report(session, period, get_locale(), monte_carlo=monte_carlo)
     except ComputationError as exc:
         raise HTTPException(
             409, _("This period's data cannot be computed: %(error)s") % {"error": exc}
@@ -75,7 +77,9 @@ def _name(period: ReportingPeriod) -> str:
 @router.get("/periods/{period_id}/report.pdf")
 def period_report_pdf(period_id: Id, session: SessionDep, principal: PrincipalDep) -> Response:
     period = period_or_404(session, principal, period_id)
-    pdf = _pdf(company_report_pdf, _period_data(session, period), get_locale())
+    # The PDF's method annex carries the Monte Carlo check: run here, on demand, never on a page.
+    data = _period_data(session, period, monte_carlo=True)
+    pdf = _pdf(company_report_pdf, data, get_locale())
     return _file(pdf, PDF, f"carbon-{_name(period)}.pdf")
 
 
