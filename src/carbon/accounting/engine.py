@@ -21,6 +21,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbon.accounting import countries, market, money
+from carbon.accounting.context import LineContext, read_context
 from carbon.accounting.factors import (
     FLAG_UNKNOWN_U,
     FLAG_UNSPLIT,
@@ -34,9 +36,11 @@ from carbon.accounting.postes import (
     UPSTREAM_ENERGY_POSTE,
     normalise_poste,
 )
+from carbon.accounting.notices import LineWarning, capped
+from carbon.accounting.reference import ReferenceData
 from carbon.accounting.results import ComputationResult
 from carbon.accounting.uncertainty import UncertaintyScale
-from carbon.accounting.units import UnitError, conversion_factor
+from carbon.accounting.units import UnitError, conversion_factor, is_money
 
 N_POSTES = len(POSTE_CODES)
 _POSTE_INDEX = {code: i for i, code in enumerate(POSTE_CODES)}
@@ -81,6 +85,8 @@ class EncodedLines:
     u_activity: npt.NDArray[np.float64]  # relative, as a fraction
     supplier_factor: npt.NDArray[np.float64]  # kgCO2e per factor unit, NaN when none
     has_supplier_factor: bool = False
+    warnings: tuple[LineWarning, ...] = ()  # in line order, capped (notices.MAX_WARNINGS)
+    warnings_omitted: int = 0
 
     def __len__(self) -> int:
         return len(self.line_no)
@@ -88,6 +94,7 @@ class EncodedLines:
     def slice(self, lo: int, hi: int) -> EncodedLines:
         """Lines ``lo`` to ``hi``: one period's lines out of a batch coded in one go."""
         supplier = self.supplier_factor[lo:hi]
+        mine = set(self.line_no[lo:hi].tolist()) if self.warnings else set()
         return EncodedLines(
             line_no=self.line_no[lo:hi],
             poste_idx=self.poste_idx[lo:hi],
@@ -96,6 +103,7 @@ class EncodedLines:
             u_activity=self.u_activity[lo:hi],
             supplier_factor=supplier,
             has_supplier_factor=bool(np.isfinite(supplier).any()),
+            warnings=tuple(w for w in self.warnings if w.line in mine),
         )
 
 
@@ -116,12 +124,17 @@ def encode_lines(
     library: FactorLibrary,
     scale: UncertaintyScale | None = None,
     line_numbers: npt.ArrayLike | None = None,
+    *,
+    reference: ReferenceData | None = None,
+    year: int | None = None,
 ) -> EncodedLines:
     """Check ``lines`` and code them; raise :class:`ComputationError` naming every bad line.
 
     ``lines`` has the columns ``poste``, ``factor_id``, ``quantity`` (numbers, already parsed),
-    ``unit`` and optionally ``data_quality`` and ``supplier_factor_kgco2e``. ``line_numbers``
-    are what errors cite (the file's line numbers); by default 1, 2, 3….
+    ``unit`` and optionally ``data_quality``, ``supplier_factor_kgco2e``, ``country``, ``year``
+    and ``vat_category`` (carbon.accounting.context). ``line_numbers`` are what errors and
+    warnings cite (the file's line numbers); by default 1, 2, 3…. ``reference`` holds the price
+    indices and residual mixes; ``year`` is the reporting year.
     """
     scale = scale or UncertaintyScale()
     missing = [c for c in REQUIRED_COLUMNS if c not in lines.columns]
@@ -134,9 +147,13 @@ def encode_lines(
         else np.asarray(line_numbers, dtype=np.int64)
     )
     errors: list[LineError] = []
+    notes: list[LineWarning] = []
+    reference = reference or ReferenceData()
 
     def flag(mask: npt.NDArray[np.bool_], column: str, message: str) -> None:
         errors.extend(LineError(int(ln), column, message) for ln in line_no[mask])
+
+    ctx = read_context(lines, year, flag)
 
     # Postes: normalise each distinct spelling once.
     p_codes, p_uniques = _codes(lines["poste"])
@@ -156,6 +173,9 @@ def encode_lines(
             f_codes == k, "factor_id", f"unknown factor {f_uniques[int(k)]!r} in {library.version}"
         )
     factor_pos = f_map[f_codes]
+    if ctx.has_country:  # methodology §6: the line's country chooses the factor's variant
+        factor_pos, chosen = countries.choose_variants(library, factor_pos, ctx.country, line_no)
+        notes += chosen
 
     # Quantities: numbers, finite, not negative.
     qty = pd.to_numeric(lines["quantity"], errors="coerce").to_numpy(dtype="float64")
@@ -181,6 +201,10 @@ def encode_lines(
             multiplier[mask] = conversion_factor(src, dst)
         except UnitError as exc:
             flag(mask, "unit", f"{exc} (the factor is per {dst})")
+            continue
+        if is_money(dst):  # methodology §8: excluding VAT, at the ratio's prices
+            _adjust_money(library, mask, src, factor_pos, ctx, line_no, reference,
+                          multiplier, notes, errors)  # fmt: skip
 
     # Data quality: map each distinct label once.
     if "data_quality" in lines.columns:
@@ -212,6 +236,13 @@ def encode_lines(
     if errors:
         errors.sort(key=lambda e: (e.line, _COLUMN_ORDER.get(e.column, 9)))
         raise ComputationError(errors)
+    # Methodology §5: without a contract, the market-based figure takes the residual mix.
+    supplier, residual = market.residual_mix_factors(
+        library, factor_pos, _SCOPE2[poste_idx], supplier, ctx.country, ctx.year, line_no,
+        reference,
+    )  # fmt: skip
+    notes += residual
+    shown, omitted = capped(notes)
     return EncodedLines(
         line_no=line_no,
         poste_idx=poste_idx,
@@ -220,7 +251,39 @@ def encode_lines(
         u_activity=np.asarray(u_activity, dtype="float64"),
         supplier_factor=supplier,
         has_supplier_factor=bool(np.isfinite(supplier).any()),
+        warnings=shown,
+        warnings_omitted=omitted,
     )
+
+
+def _adjust_money(
+    library: FactorLibrary,
+    mask: npt.NDArray[np.bool_],
+    unit: str,
+    factor_pos: npt.NDArray[np.intp],
+    ctx: LineContext,
+    line_no: npt.NDArray[np.int64],
+    reference: ReferenceData,
+    multiplier: npt.NDArray[np.float64],
+    notes: list[LineWarning],
+    errors: list[LineError],
+) -> None:
+    """VAT and deflation of the spends written in ``unit`` (lines ``mask``), in place."""
+    f = library.factors
+    pos = factor_pos[mask]
+    done = money.adjust(
+        unit=unit,
+        line_no=line_no[mask],
+        country=ctx.country[mask],
+        vat_category=ctx.vat_category[mask],
+        spend_year=ctx.year[mask],
+        ratio_year=f["valid_year"].to_numpy(dtype="float64", na_value=np.nan)[pos],
+        ratio_country=f["country"].astype("string").fillna("").to_numpy(dtype=object)[pos],
+        reference=reference,
+    )
+    multiplier[mask] *= done.multiplier
+    notes += done.warnings
+    errors += [LineError(ln, col, msg) for ln, col, msg in done.errors]
 
 
 def compute_encoded(
@@ -287,6 +350,8 @@ def compute_encoded(
         unsplit_energy_lines=int(np.count_nonzero(flags & FLAG_UNSPLIT & energy)),
         unknown_factor_uncertainty_lines=int(np.count_nonzero(flags & FLAG_UNKNOWN_U)),
         line_detail=detail,
+        warnings=enc.warnings,
+        warnings_omitted=enc.warnings_omitted,
     )
 
 
@@ -295,8 +360,11 @@ def compute(
     library: FactorLibrary,
     scale: UncertaintyScale | None = None,
     line_numbers: npt.ArrayLike | None = None,
+    *,
+    reference: ReferenceData | None = None,
+    year: int | None = None,
 ) -> ComputationResult:
     """Check, code and compute ``lines`` (see :func:`encode_lines` for the columns)."""
     scale = scale or UncertaintyScale()
-    enc = encode_lines(lines, library, scale, line_numbers)
+    enc = encode_lines(lines, library, scale, line_numbers, reference=reference, year=year)
     return compute_encoded(enc, library, scale.unknown_factor_pct)

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbon.accounting.notices import LineWarning
 from carbon.accounting.postes import POSTE_CODES, POSTES
 
 
@@ -32,6 +33,9 @@ class ComputationResult:
     unsplit_energy_lines: int  # energy lines whose factor has no combustion/upstream split
     unknown_factor_uncertainty_lines: int  # lines whose factor had no uncertainty in its source
     _line_detail: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
+    # What the method did to some lines that the user must know (carbon.accounting.notices)
+    warnings: tuple[LineWarning, ...] = ()
+    warnings_omitted: int = 0  # beyond notices.MAX_WARNINGS
 
     @classmethod
     def from_arrays(
@@ -46,6 +50,8 @@ class ComputationResult:
         unsplit_energy_lines: int,
         unknown_factor_uncertainty_lines: int,
         line_detail: Callable[[], pd.DataFrame] | None = None,
+        warnings: tuple[LineWarning, ...] = (),
+        warnings_omitted: int = 0,
     ) -> ComputationResult:
         apart = np.array([p.reported_apart for p in POSTES])
         scope2 = float(by_poste[np.array([p.scope == 2 for p in POSTES])].sum())
@@ -64,6 +70,8 @@ class ComputationResult:
             unsplit_energy_lines=unsplit_energy_lines,
             unknown_factor_uncertainty_lines=unknown_factor_uncertainty_lines,
             _line_detail=line_detail,
+            warnings=warnings,
+            warnings_omitted=warnings_omitted,
         )
 
     @property
@@ -123,4 +131,6 @@ class ComputationResult:
             "unsplit_energy_lines": self.unsplit_energy_lines,
             "unknown_factor_uncertainty_lines": self.unknown_factor_uncertainty_lines,
             "factor_library": self.library_version,
+            "warnings": [w.to_dict() for w in self.warnings],
+            "warnings_omitted": self.warnings_omitted,
         }
