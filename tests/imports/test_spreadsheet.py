@@ -50,7 +50,7 @@ def library() -> FactorLibrary:
     assert values["bundled:diesel-road-fr"] == 3.07
     assert values["bundled:petrol-e5-e10-fr"] == 2.7
     assert values["bundled:elec-fr-2022"] == 0.052
-    assert values["bundled:elec-it-2022"] == 0.409
+    assert values["bundled:elec-it-2022"] == 0.2655
     assert values["bundled:refrigerant-r410a"] == 1924.0
     assert values["bundled:hotel-night-fr"] == 6.93
     assert values["bundled:district-heating-fr-avg"] == 0.112

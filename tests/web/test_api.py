@@ -122,7 +122,7 @@ def test_period_and_lines(as_user: Any, world: World) -> None:
     period = c.get(f"/api/periods/{world.period_a.id}").json()
     assert period["year"] == 2024 and period["is_base_year"] is True
     assert period["status"] == "draft" and period["editable"] is True
-    assert period["factor_library"] == "carbon-bundled 2026.1"
+    assert period["factor_library"] == "carbon-bundled 2026.2"
     assert as_user("carol").get(f"/api/periods/{world.period_a.id}").json()["editable"] is False
     lines = c.get(f"/api/periods/{world.period_a.id}/lines").json()
     assert [(ln["poste"], ln["quantity"], ln["unit"]) for ln in lines] == [
@@ -144,7 +144,7 @@ def test_results(as_user: Any, world: World, db_session: Session) -> None:
     assert data["by_scope"] == pytest.approx({"1": 3100.0, "2": 520.0, "3": 0.0})
     # √(520² × 0.0125 + 3,100² × 0.005) = √51,430.
     assert data["uncertainty_kgco2e"] == pytest.approx(51430**0.5)
-    assert data["factor_library"] == "carbon-bundled 2026.1"
+    assert data["factor_library"] == "carbon-bundled 2026.2"
     cat1 = data["categories"][0]
     assert cat1["label"] == "Direct emissions" and cat1["postes"]["1.2"] == pytest.approx(3100)
     assert "1.5" not in cat1["postes"]  # reported apart, not part of the category's sum
