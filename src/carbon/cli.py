@@ -50,7 +50,9 @@ def compute_cmd(
     year: Annotated[
         int | None,
         typer.Option(
-            "--year", min=1990, max=2100,
+            "--year",
+            min=1990,
+            max=2100,
             help="reporting year: deflates spends, picks the residual mix (a 'year' column wins)",
         ),
     ] = None,

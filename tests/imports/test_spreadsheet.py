@@ -253,10 +253,10 @@ def test_italian_xlsx_with_site_countries(library: FactorLibrary) -> None:
     # 800 L × 3.1 kgCO2e/L = 2 480 kgCO2e
     assert (battipista.unit, battipista.activity_name) == ("litre", "Gasolio dei battipista")
     assert battipista.kgco2e == pytest.approx(2480.0)
-    # An Italian site uses the Italian grid: 12 000 kWh × 0.409 kgCO2e/kWh = 4 908 kgCO2e
+    # An Italian site uses the Italian grid (ISPRA 2022): 12 000 kWh × 0.2655 kgCO2/kWh = 3 186 kg
     assert building.factor_id == "bundled:elec-it-2022"
     assert building.evidence_ref == "20682"  # a number typed in a text column, kept as text
-    assert building.kgco2e == pytest.approx(4908.0)
+    assert building.kgco2e == pytest.approx(3186.0)
     # A text cell "1.234,5" next to numeric cells: 1 234,5 L × 3.07 kgCO2e/L = 3 789.915
     assert (fleet.quantity, fleet.data_quality, fleet.site_id) == (1234.5, "estimated", None)
     assert fleet.kgco2e == pytest.approx(3789.915)
@@ -433,7 +433,7 @@ def test_factor_column_overrides_and_is_matched_case_insensitively(
     (row,) = ok_preview(library, "factor.csv", data).rows
     assert (row.factor_id, row.poste, row.activity_id) == ("bundled:elec-it-2022", "2.1",
                                                           "electricity-buildings")  # fmt: skip
-    assert row.kgco2e == pytest.approx(409.0)  # 1 000 kWh × 0.409
+    assert row.kgco2e == pytest.approx(265.5)  # 1 000 kWh × 0.2655 (ISPRA 2022)
 
 
 def test_company_country_picks_the_grid_factor(library: FactorLibrary) -> None:

@@ -1,7 +1,7 @@
 """The JSON API: same sign-in and permissions as the pages, audited writes, 409/422/403 answers.
 
 World data (tests/web/conftest.py): period_a of company A has 520 kg in 2.1 and 3,100 kg in 1.2
-(3,620 kg); period_b of company B (Italy) 20,000 kWh × 0.409 = 8,180 kg in 2.1.
+(3,620 kg); period_b of company B (Italy) 20,000 kWh × 0.2655 = 5,310 kg in 2.1.
 """
 
 from __future__ import annotations

@@ -30,11 +30,15 @@ def _variant(library: FactorLibrary, pos: int, country: str) -> int:
     if pd.isna(path) or not str(path).strip():
         return -1
     same = (
-        (f["category_path"] == path)
-        & (f["unit"] == row["unit"])
-        & (f["country"] == country)
-        & (f["status"] == "valid")
-    ).fillna(False).to_numpy(dtype=bool)
+        (
+            (f["category_path"] == path)
+            & (f["unit"] == row["unit"])
+            & (f["country"] == country)
+            & (f["status"] == "valid")
+        )
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
     candidates = np.flatnonzero(same)
     if not len(candidates):
         return -1

@@ -29,6 +29,7 @@ from carbon.accounting.factors import (
     FactorLibrary,
     LibraryArrays,
 )
+from carbon.accounting.notices import LineWarning, capped
 from carbon.accounting.postes import (
     ENERGY_POSTES,
     POSTE_CODES,
@@ -36,7 +37,6 @@ from carbon.accounting.postes import (
     UPSTREAM_ENERGY_POSTE,
     normalise_poste,
 )
-from carbon.accounting.notices import LineWarning, capped
 from carbon.accounting.reference import ReferenceData
 from carbon.accounting.results import ComputationResult
 from carbon.accounting.uncertainty import UncertaintyScale

@@ -83,8 +83,10 @@ def residual_mix_factors(
         if found is None:
             warnings += warn(
                 line_no[mask],
-                N_("No residual mix for %(country)s: the market-based figure uses the "
-                   "location-based factor."),
+                N_(
+                    "No residual mix for %(country)s: the market-based figure uses the "
+                    "location-based factor."
+                ),
                 country=c or "?",
             )
             continue

@@ -40,7 +40,7 @@ _CATEGORY_ALIASES: dict[str, str] = {
                      "super-ridotta", "aliquota minima"), "reduced"),
 }  # fmt: skip
 
-_VAT_INCLUDED = re.compile(r"\s+(ttc|iva inclusa|ivato|incl\.? vat|vat incl\.?|tva comprise)$")
+_VAT_INCLUDED = re.compile(r"(?:^|\s)(ttc|iva inclusa|ivato|incl\.? vat|vat incl\.?|tva comprise)$")
 
 
 def _fold(text: str) -> str:

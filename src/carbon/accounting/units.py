@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from typing import Any
 
 import pint
 
@@ -80,6 +81,15 @@ class UnitError(ValueError):
     """A unit that is unknown, or that cannot be converted to the one a factor needs."""
 
 
+def _scaled(k: Any, *, invert: bool) -> Any:
+    """A pint context transformation multiplying (or dividing) by the quantity ``k``."""
+
+    def transform(ureg: Any, value: Any, **kwargs: Any) -> Any:
+        return value / k if invert else value * k
+
+    return transform
+
+
 @cache
 def registry() -> pint.UnitRegistry:
     ureg: pint.UnitRegistry = pint.UnitRegistry()
@@ -89,8 +99,8 @@ def registry() -> pint.UnitRegistry:
     for dim, unit, mj in (("[gross_calorific_energy]", "MJ_PCS", GCV_MJ_PER_SMC),
                           ("[net_calorific_energy]", "MJ_PCI", NCV_MJ_PER_SMC)):  # fmt: skip
         per_smc = ureg.Quantity(mj, f"{unit} / Smc")
-        gas.add_transformation("[natural_gas_volume]", dim, lambda _u, x, k=per_smc: x * k)
-        gas.add_transformation(dim, "[natural_gas_volume]", lambda _u, x, k=per_smc: x / k)
+        gas.add_transformation("[natural_gas_volume]", dim, _scaled(per_smc, invert=False))
+        gas.add_transformation(dim, "[natural_gas_volume]", _scaled(per_smc, invert=True))
     ureg.add_context(gas)
     return ureg
 
