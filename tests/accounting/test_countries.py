@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from carbon.accounting.engine import ComputationError, compute
 from carbon.accounting.reference import ReferenceData, ResidualMix
+from carbon.i18n import use_locale
 
 from .library_builder import DIESEL, lines, make_library
 
@@ -31,6 +34,15 @@ REF = ReferenceData(
         ("IT", 2024): ResidualMix(0.441, "AIB 2024", False),
     }
 )
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Warnings are read in the reader's locale; these tests read them in English."""
+    with use_locale("en"):
+        yield
+
+
 COLS = ("poste", "factor_id", "quantity", "unit", "country", "year")
 
 
@@ -127,3 +139,15 @@ def test_warnings_are_in_the_json_with_the_user_line_numbers() -> None:
     )  # fmt: skip
     [w] = r.to_dict()["warnings"]
     assert w["line"] == 7 and "diesel" in w["message"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "start"),
+    [("fr", "Pas de contrat fournisseur"), ("it", "Nessun contratto di fornitura"),
+     ("en", "No supplier contract")],
+)  # fmt: skip
+def test_warnings_are_translated_when_read(locale: str, start: str) -> None:
+    r = run(("2.1", "elec-it-23", 1000, "kWh", "IT", 2023))
+    with use_locale(locale):
+        assert r.warnings[0].message.startswith(start)
+        assert "IT 2023" in r.to_dict()["warnings"][0]["message"]

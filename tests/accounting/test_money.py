@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from carbon.accounting.engine import ComputationError, compute
 from carbon.accounting.reference import IndexValue, ReferenceData
+from carbon.i18n import use_locale
 
 from .library_builder import SERVICES, lines, make_library
 
 # SERVICES: 110 kgCO2e per k€ HT, French ratio at 2022 prices (library_builder defaults).
 LIB = make_library([SERVICES, {**SERVICES, "factor_id": "undated", "valid_year": None}])
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Warnings are read in the reader's locale; these tests read them in English."""
+    with use_locale("en"):
+        yield
+
+
 COLS = ("poste", "factor_id", "quantity", "unit", "country", "vat_category", "year")
 # Test index values chosen for easy arithmetic (not INSEE's).
 REF = ReferenceData(
