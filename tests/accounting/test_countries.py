@@ -151,3 +151,21 @@ def test_warnings_are_translated_when_read(locale: str, start: str) -> None:
     with use_locale(locale):
         assert r.warnings[0].message.startswith(start)
         assert "IT 2023" in r.to_dict()["warnings"][0]["message"]
+
+
+def test_a_batch_sliced_per_period_keeps_each_period_warnings() -> None:
+    # Two periods coded in one go (as db.compute.compute_many does): lines 10–11 and 20–21.
+    from carbon.accounting.engine import compute_encoded, encode_lines
+
+    batch = lines(
+        ("1.1", "diesel", 100, "litre", "FR", ""),
+        ("1.1", "diesel", 100, "litre", "IT", ""),
+        ("1.1", "diesel", 100, "litre", "IT", ""),
+        ("1.1", "diesel", 100, "litre", "FR", ""),
+        columns=COLS,
+    )
+    enc = encode_lines(batch, LIB, line_numbers=[10, 11, 20, 21], reference=REF)
+    first, second = compute_encoded(enc.slice(0, 2), LIB), compute_encoded(enc.slice(2, 4), LIB)
+    assert [w.line for w in first.warnings] == [11]
+    assert [w.line for w in second.warnings] == [20]
+    assert first.total_kgco2e == pytest.approx(620.0)  # 2 × 100 L × 3.10

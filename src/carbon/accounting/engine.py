@@ -15,7 +15,7 @@ total. Scope 2 is location-based; market-based where a line carries a supplier-s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -85,8 +85,10 @@ class EncodedLines:
     u_activity: npt.NDArray[np.float64]  # relative, as a fraction
     supplier_factor: npt.NDArray[np.float64]  # kgCO2e per factor unit, NaN when none
     has_supplier_factor: bool = False
-    warnings: tuple[LineWarning, ...] = ()  # in line order, capped (notices.MAX_WARNINGS)
-    warnings_omitted: int = 0
+    # Every warning, in row order, and its row: a batch of periods is sliced per period, and
+    # each result caps its own (notices.MAX_WARNINGS).
+    warnings: tuple[LineWarning, ...] = ()
+    warning_rows: npt.NDArray[np.intp] = field(default_factory=lambda: np.zeros(0, np.intp))
 
     def __len__(self) -> int:
         return len(self.line_no)
@@ -94,7 +96,7 @@ class EncodedLines:
     def slice(self, lo: int, hi: int) -> EncodedLines:
         """Lines ``lo`` to ``hi``: one period's lines out of a batch coded in one go."""
         supplier = self.supplier_factor[lo:hi]
-        mine = set(self.line_no[lo:hi].tolist()) if self.warnings else set()
+        w_lo, w_hi = (int(i) for i in np.searchsorted(self.warning_rows, [lo, hi]))
         return EncodedLines(
             line_no=self.line_no[lo:hi],
             poste_idx=self.poste_idx[lo:hi],
@@ -103,7 +105,8 @@ class EncodedLines:
             u_activity=self.u_activity[lo:hi],
             supplier_factor=supplier,
             has_supplier_factor=bool(np.isfinite(supplier).any()),
-            warnings=tuple(w for w in self.warnings if w.line in mine),
+            warnings=self.warnings[w_lo:w_hi],
+            warning_rows=self.warning_rows[w_lo:w_hi] - lo,
         )
 
 
@@ -242,7 +245,8 @@ def encode_lines(
         reference,
     )  # fmt: skip
     notes += residual
-    shown, omitted = capped(notes)
+    rows = _rows_of(line_no, notes)
+    order = np.argsort(rows, kind="stable")
     return EncodedLines(
         line_no=line_no,
         poste_idx=poste_idx,
@@ -251,9 +255,18 @@ def encode_lines(
         u_activity=np.asarray(u_activity, dtype="float64"),
         supplier_factor=supplier,
         has_supplier_factor=bool(np.isfinite(supplier).any()),
-        warnings=shown,
-        warnings_omitted=omitted,
+        warnings=tuple(notes[i] for i in order),
+        warning_rows=rows[order],
     )
+
+
+def _rows_of(line_no: npt.NDArray[np.int64], notes: list[LineWarning]) -> npt.NDArray[np.intp]:
+    """The row of each warning's line (line numbers are unique in a file and in a database;
+    should they repeat, a warning goes with the first row of its number)."""
+    if not notes:
+        return np.zeros(0, dtype=np.intp)
+    first = pd.Series(np.arange(len(line_no)), index=line_no).groupby(level=0).first()
+    return first.reindex([w.line for w in notes]).fillna(0).to_numpy(dtype=np.intp)
 
 
 def _adjust_money(
@@ -322,6 +335,8 @@ def compute_encoded(
         market = np.isfinite(enc.supplier_factor)
         market_delta = float((q[market] * enc.supplier_factor[market] - in_poste[market]).sum())
 
+    shown, omitted = capped(list(enc.warnings))
+
     def detail() -> pd.DataFrame:
         return pd.DataFrame(
             {
@@ -350,8 +365,8 @@ def compute_encoded(
         unsplit_energy_lines=int(np.count_nonzero(flags & FLAG_UNSPLIT & energy)),
         unknown_factor_uncertainty_lines=int(np.count_nonzero(flags & FLAG_UNKNOWN_U)),
         line_detail=detail,
-        warnings=enc.warnings,
-        warnings_omitted=enc.warnings_omitted,
+        warnings=shown,
+        warnings_omitted=omitted,
     )
 
 

@@ -15,6 +15,7 @@ import unicodedata
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.notices import LineWarning, warn
@@ -34,18 +35,20 @@ def grid_electricity(
 ) -> npt.NDArray[np.bool_]:
     """Which of the factors at ``positions`` are electricity taken from the grid (per kWh)."""
     f = library.factors.iloc[positions]
-    path = f["category_path"].fillna("").map(_fold)
-    is_grid = path.str.startswith("electricit") & (
-        path.str.contains("reseau") | path.str.contains("mix")
+    # Fold each distinct category once: a large export has thousands of factors but few paths.
+    codes, paths = pd.factorize(f["category_path"].fillna(""))
+    folded = [_fold(p) for p in paths]
+    grid_path = np.array(
+        [p.startswith("electricit") and ("reseau" in p or "mix" in p) for p in folded] + [False]
     )
-
-    def per_kwh(unit: object) -> bool:
+    is_grid = grid_path[codes]
+    units = f["unit"].to_numpy(dtype=object)
+    for i in np.flatnonzero(is_grid):
         try:
-            return conversion_factor(str(unit), "kWh") == 1.0
+            is_grid[i] = conversion_factor(str(units[i]), "kWh") == 1.0
         except UnitError:
-            return False
-
-    return (is_grid & f["unit"].map(per_kwh)).to_numpy(dtype=bool)
+            is_grid[i] = False
+    return is_grid
 
 
 def residual_mix_factors(
