@@ -418,3 +418,16 @@ def test_search_without_match_or_text() -> None:
     assert search_activities("zzzz", "fr") == []
     assert len(search_activities("", "fr")) == len(activities())
     assert len(search_activities("électricité", "fr", limit=2)) == 2
+
+
+def test_bundled_text_fits_the_factor_table_columns() -> None:
+    """A 228-character source passed SQLite and failed PostgreSQL's varchar(200) on save."""
+    from sqlalchemy import String
+
+    from carbon.db.models_factors import Factor
+
+    factors = load_bundled_library().factors
+    for column in Factor.__table__.columns:
+        if isinstance(column.type, String) and column.type.length and column.name in factors:
+            longest = int(factors[column.name].astype("string").fillna("").str.len().max())
+            assert longest <= column.type.length, column.name
