@@ -263,8 +263,8 @@ def test_italian_xlsx_with_site_countries(library: FactorLibrary) -> None:
     # Factor given: the unit is converted by the engine, 2.5 MWh = 2 500 kWh × 0.052 = 130
     assert (lifts.factor_id, lifts.unit, lifts.quantity) == ("bundled:elec-fr-2022", "MWh", 2.5)
     assert lifts.kgco2e == pytest.approx(130.0)
-    # 2 480 + 4 908 + 3 789.915 + 130 = 11 307.915
-    assert preview.total_kgco2e == pytest.approx(11307.915)
+    # 2 480 + 3 186 + 3 789.915 + 130 = 9 585.915
+    assert preview.total_kgco2e == pytest.approx(9585.915)
 
 
 def test_english_csv_with_bom_and_thousands_commas(library: FactorLibrary) -> None:
