@@ -33,8 +33,8 @@ class LineContext:
 
 def _text(lines: pd.DataFrame, column: str, n: int) -> npt.NDArray[np.object_]:
     """The column's cleaned text (missing = ""), cleaning each distinct value once."""
-    if column not in lines.columns:
-        return np.full(n, "", dtype=object)
+    if column not in lines.columns:  # a read-only view: no million-line array for nothing
+        return np.broadcast_to(np.array([""], dtype=object), (n,))
     codes, uniques = pd.factorize(lines[column], use_na_sentinel=True)
     cleaned = np.asarray([str(u).strip() for u in uniques] + [""], dtype=object)
     return cleaned[codes]  # the sentinel -1 picks the last one, ""
@@ -52,7 +52,7 @@ def read_context(lines: pd.DataFrame, year: int | None, flag: Flag) -> LineConte
         flag(bad, "country", "not an ISO 3166 two-letter country code (FR, IT, CH…)")
         upper[wrong] = ""
         country = upper[codes]
-    years = np.full(n, np.nan if year is None else float(year))
+    years = np.broadcast_to(np.float64(np.nan if year is None else year), (n,))
     if "year" in lines.columns:
         text = _text(lines, "year", n)
         given = text != ""
@@ -71,5 +71,5 @@ def read_context(lines: pd.DataFrame, year: int | None, flag: Flag) -> LineConte
         country=country,
         year=years,
         vat_category=_text(lines, "vat_category", n),
-        has_country=bool((country != "").any()),
+        has_country="country" in lines.columns and bool((country != "").any()),
     )
