@@ -54,8 +54,18 @@ def compute_cmd(
     seed: Annotated[
         int, typer.Option("--seed", min=0, max=2**63 - 1, help="Monte Carlo seed")
     ] = DEFAULT_SEED,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            min=1990,
+            max=2100,
+            help="reporting year: deflates spends, picks the residual mix (a 'year' column wins)",
+        ),
+    ] = None,
 ) -> None:
     """Compute a footprint from a CSV of activity lines, with no database."""
+    from carbon.factors.reference import load_reference_data
     from carbon.imports.activity_csv import read_activity_csv
 
     library = _load_library(factors)
@@ -65,7 +75,9 @@ def compute_cmd(
         raise fail(f"{activities}: {exc.strerror}") from None
     try:
         lines = read_activity_csv(data)
-        result = compute(lines, library, line_numbers=lines.index)
+        result = compute(
+            lines, library, line_numbers=lines.index, reference=load_reference_data(), year=year
+        )
     except (TableError, ComputationError) as exc:
         raise fail(f"{activities}: {exc}".replace("\n", f"\n{activities}: ")) from None
     mc = run_monte_carlo(result.lines, draws, seed) if monte_carlo else None
@@ -119,6 +131,10 @@ def _print_result_table(result: object, source: Path) -> None:
     out.print(f"{scopes} kgCO2e (scope 2 market-based: {result.scope2_market_kgco2e:,.1f})")
     if result.biogenic_co2_kg:
         out.print(f"Biogenic CO2, reported apart: {result.biogenic_co2_kg:,.1f} kg")
+    for warning in result.warnings:
+        out.print(f"{source}: line {warning.line}: {warning.message}", highlight=False)
+    if result.warnings_omitted:
+        out.print(f"… and {result.warnings_omitted} more warning(s)", highlight=False)
     if result.unsplit_energy_lines:
         out.print(
             f"{result.unsplit_energy_lines} energy line(s) use a factor without a "

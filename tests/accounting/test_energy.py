@@ -57,3 +57,10 @@ def test_a_bad_content_file_names_its_line() -> None:
         parse_contents("factor_id,carrier,renewable,kwh_per_unit\nx,steam,false,\n")
     with pytest.raises(ValueError, match="line 2, kwh_per_unit"):
         parse_contents("factor_id,carrier,renewable,kwh_per_unit\nx,fuel,false,-3\n")
+
+
+def test_italian_gas_in_smc_takes_the_national_net_calorific_value() -> None:
+    lines = frame(("1.1", "bundled:natural-gas-it-smc", 1_000, "Smc"))
+    use = energy_use(lines, load_bundled_library(), load_energy_contents())
+    # 35.253 GJ per 1,000 Smc = 35.253 GJ ÷ 3.6 GJ/MWh = 9.7925 MWh PCI.
+    assert use.total("fuel", renewable=False) == pytest.approx(9.7925)

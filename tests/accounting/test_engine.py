@@ -197,3 +197,24 @@ def test_an_empty_library_reports_unknown_factors() -> None:
 
     with pytest.raises(ComputationError, match="line 1, column factor_id: unknown factor 'x'"):
         compute(lines(("2.1", "x", 1, "kWh", None)), make_library([]))
+
+
+def test_italian_gas_billed_in_smc() -> None:
+    # The bundled Italian factor from the national parameters: 35.253 GJ PCI per 1,000 Smc ×
+    # 55.934 tCO2/TJ = 0.035253 GJ × 0.055934 t/GJ = 1.9718 kgCO2 per Smc (CO2, combustion).
+    from carbon.factors.bundled import load_bundled_library
+
+    bundled = load_bundled_library()
+    row = bundled.factors.set_index("factor_id").loc["bundled:natural-gas-it-smc"]
+    assert row["unit"] == "Smc" and row["total_kgco2e"] == pytest.approx(
+        0.035253 * 55.934, abs=5e-4
+    )
+    # 1,000 Smc × 1.972 = 1,972 kgCO2.
+    r = compute(lines(("1.1", "bundled:natural-gas-it-smc", 1000, "Smc", "measured")), bundled)
+    assert r.total_kgco2e == pytest.approx(1972.0)
+    # A per-kWh PCS factor with a bill in Smc: 1,000 Smc × 10.70 kWh PCS = 10,700 kWh PCS,
+    # × 0.221 (test gas factor) = 2,364.7 kg, split 10,700 × 0.190 = 2,033 in 1.1 and
+    # 10,700 × 0.031 = 331.7 in 4.1.
+    r = compute(lines(("1.1", "gas", 1000, "Smc", "measured")), LIB)
+    assert r.total_kgco2e == pytest.approx(2364.7)
+    assert r.by_poste["1.1"] == pytest.approx(2033.0)

@@ -39,3 +39,15 @@ def test_incompatible_units_are_refused(src: str, dst: str) -> None:
 def test_unknown_unit_is_named() -> None:
     with pytest.raises(UnitError, match="unknown unit 'furlong'"):
         canonical("furlong")
+
+
+def test_italian_standard_cubic_metres_convert_by_the_stated_conventions() -> None:
+    # 1 Smc = 0.03852 GJ PCS = 38.52 MJ / 3.6 MJ per kWh = 10.70 kWh PCS (billing convention);
+    # 1 Smc = 35.253 GJ PCI / 1,000 = 0.035253 GJ PCI (national inventory).
+    assert conversion_factor("Smc", "kWh PCS") == pytest.approx(10.70)
+    assert conversion_factor("smc", "GJ PCI") == pytest.approx(0.035253)
+    assert conversion_factor("MWh PCS", "Smc") == pytest.approx(1000 / 10.70)
+    # The context must not open a road between gross and net energy, nor to plain kWh.
+    for src, dst in (("kWh PCS", "kWh PCI"), ("Smc", "kWh"), ("Smc", "litre")):
+        with pytest.raises(UnitError):
+            conversion_factor(src, dst)

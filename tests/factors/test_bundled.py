@@ -196,6 +196,32 @@ def test_italian_grid_exists_and_exceeds_the_french_one(by_id: pd.DataFrame) -> 
     assert it["total_kgco2e"] > 3 * fr["total_kgco2e"]  # "several times France's per kWh"
 
 
+def test_every_member_country_has_its_own_grid_factor(by_id: pd.DataFrame) -> None:
+    """Issue 14: Monaco, Switzerland, Austria and Slovenia mapped to an EU average (0.42)."""
+    lifts = find_activity("electricity-lifts")
+    assert lifts is not None
+    for country in ("FR", "IT", "MC", "CH", "AT", "SI"):
+        fid = lifts.factor_id_for(country)
+        assert by_id.loc[fid, "country"] == country, country
+        assert fid != "bundled:elec-eu-2022"
+    # Monaco is on the French grid: the French mix, and its note says so.
+    mc = by_id.loc["bundled:elec-mc-2022"]
+    assert mc["total_kgco2e"] == by_id.loc["bundled:elec-fr-2022", "total_kgco2e"]
+    assert "French grid" in mc["note"]
+    # Values not checked against a primary source are labelled estimates.
+    for fid in ("bundled:elec-ch-2022", "bundled:elec-at-2022", "bundled:elec-si-2022"):
+        assert by_id.loc[fid, "estimate"] and by_id.loc[fid, "note"].startswith("ESTIMATE")
+
+
+def test_italian_grid_is_ispra_consumption_factor_per_year(by_id: pd.DataFrame) -> None:
+    """Issue 14: 0.409 was an Electricity Maps life-cycle value; ISPRA's is CO2 only."""
+    for fid, year in (("bundled:elec-it-2022", 2022), ("bundled:elec-it-2023", 2023)):
+        row = by_id.loc[fid]
+        assert row["valid_year"] == year and "ISPRA" in row["source"]
+        assert 0.24 <= row["total_kgco2e"] <= 0.27  # the published order of magnitude
+        assert "CH4 and N2O are left out" in row["note"]
+
+
 def test_sub_posts_add_up_to_their_factor() -> None:
     lib = load_bundled_library()
     totals = lib.factors.set_index("factor_id")["total_kgco2e"]
@@ -337,7 +363,7 @@ def test_grid_electricity_follows_the_site_country() -> None:
     assert lifts.factor_id_for("FR") == "bundled:elec-fr-2022"
     assert lifts.factor_id_for(None) == "bundled:elec-fr-2022"
     assert lifts.factor_id_for("it") == "bundled:elec-it-2022"
-    assert lifts.factor_id_for("AT") == "bundled:elec-eu-2022"
+    assert lifts.factor_id_for("AT") == "bundled:elec-at-2022"
     groomer = find_activity("groomer-diesel")
     assert groomer is not None and groomer.factor_id_for("IT") == groomer.default_factor_id
 
@@ -392,3 +418,16 @@ def test_search_without_match_or_text() -> None:
     assert search_activities("zzzz", "fr") == []
     assert len(search_activities("", "fr")) == len(activities())
     assert len(search_activities("électricité", "fr", limit=2)) == 2
+
+
+def test_bundled_text_fits_the_factor_table_columns() -> None:
+    """A 228-character source passed SQLite and failed PostgreSQL's varchar(200) on save."""
+    from sqlalchemy import String
+
+    from carbon.db.models_factors import Factor
+
+    factors = load_bundled_library().factors
+    for column in Factor.__table__.columns:
+        if isinstance(column.type, String) and column.type.length and column.name in factors:
+            longest = int(factors[column.name].astype("string").fillna("").str.len().max())
+            assert longest <= column.type.length, column.name

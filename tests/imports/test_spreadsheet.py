@@ -50,7 +50,7 @@ def library() -> FactorLibrary:
     assert values["bundled:diesel-road-fr"] == 3.07
     assert values["bundled:petrol-e5-e10-fr"] == 2.7
     assert values["bundled:elec-fr-2022"] == 0.052
-    assert values["bundled:elec-it-2022"] == 0.409
+    assert values["bundled:elec-it-2022"] == 0.2655
     assert values["bundled:refrigerant-r410a"] == 1924.0
     assert values["bundled:hotel-night-fr"] == 6.93
     assert values["bundled:district-heating-fr-avg"] == 0.112
@@ -253,18 +253,18 @@ def test_italian_xlsx_with_site_countries(library: FactorLibrary) -> None:
     # 800 L × 3.1 kgCO2e/L = 2 480 kgCO2e
     assert (battipista.unit, battipista.activity_name) == ("litre", "Gasolio dei battipista")
     assert battipista.kgco2e == pytest.approx(2480.0)
-    # An Italian site uses the Italian grid: 12 000 kWh × 0.409 kgCO2e/kWh = 4 908 kgCO2e
+    # An Italian site uses the Italian grid (ISPRA 2022): 12 000 kWh × 0.2655 kgCO2/kWh = 3 186 kg
     assert building.factor_id == "bundled:elec-it-2022"
     assert building.evidence_ref == "20682"  # a number typed in a text column, kept as text
-    assert building.kgco2e == pytest.approx(4908.0)
+    assert building.kgco2e == pytest.approx(3186.0)
     # A text cell "1.234,5" next to numeric cells: 1 234,5 L × 3.07 kgCO2e/L = 3 789.915
     assert (fleet.quantity, fleet.data_quality, fleet.site_id) == (1234.5, "estimated", None)
     assert fleet.kgco2e == pytest.approx(3789.915)
     # Factor given: the unit is converted by the engine, 2.5 MWh = 2 500 kWh × 0.052 = 130
     assert (lifts.factor_id, lifts.unit, lifts.quantity) == ("bundled:elec-fr-2022", "MWh", 2.5)
     assert lifts.kgco2e == pytest.approx(130.0)
-    # 2 480 + 4 908 + 3 789.915 + 130 = 11 307.915
-    assert preview.total_kgco2e == pytest.approx(11307.915)
+    # 2 480 + 3 186 + 3 789.915 + 130 = 9 585.915
+    assert preview.total_kgco2e == pytest.approx(9585.915)
 
 
 def test_english_csv_with_bom_and_thousands_commas(library: FactorLibrary) -> None:
@@ -433,7 +433,7 @@ def test_factor_column_overrides_and_is_matched_case_insensitively(
     (row,) = ok_preview(library, "factor.csv", data).rows
     assert (row.factor_id, row.poste, row.activity_id) == ("bundled:elec-it-2022", "2.1",
                                                           "electricity-buildings")  # fmt: skip
-    assert row.kgco2e == pytest.approx(409.0)  # 1 000 kWh × 0.409
+    assert row.kgco2e == pytest.approx(265.5)  # 1 000 kWh × 0.2655 (ISPRA 2022)
 
 
 def test_company_country_picks_the_grid_factor(library: FactorLibrary) -> None:

@@ -74,7 +74,7 @@ def world(db_session: Session, test_settings: Settings) -> World:
                 unit="MWh", activity_id="electricity-buildings")  # fmt: skip
     f.make_line(s, period_a, poste="1.2", factor_id="bundled:diesel-b7-fr", quantity=1000,
                 unit="litre", activity_id="groomer-diesel")  # fmt: skip
-    # 20,000 kWh × 0.409 (Italian mix) = 8,180 kg.
+    # 20,000 kWh × 0.2655 (Italian mix, ISPRA 2022) = 5,310 kg.
     f.make_line(s, period_b, poste="2.1", factor_id="bundled:elec-it-2022", quantity=20000,
                 unit="kWh", activity_id="electricity-buildings")  # fmt: skip
     s.flush()

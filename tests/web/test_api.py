@@ -1,7 +1,7 @@
 """The JSON API: same sign-in and permissions as the pages, audited writes, 409/422/403 answers.
 
 World data (tests/web/conftest.py): period_a of company A has 520 kg in 2.1 and 3,100 kg in 1.2
-(3,620 kg); period_b of company B (Italy) 20,000 kWh × 0.409 = 8,180 kg in 2.1.
+(3,620 kg); period_b of company B (Italy) 20,000 kWh × 0.2655 = 5,310 kg in 2.1.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def test_period_and_lines(as_user: Any, world: World) -> None:
     period = c.get(f"/api/periods/{world.period_a.id}").json()
     assert period["year"] == 2024 and period["is_base_year"] is True
     assert period["status"] == "draft" and period["editable"] is True
-    assert period["factor_library"] == "carbon-bundled 2026.1"
+    assert period["factor_library"] == "carbon-bundled 2026.2"
     assert as_user("carol").get(f"/api/periods/{world.period_a.id}").json()["editable"] is False
     lines = c.get(f"/api/periods/{world.period_a.id}/lines").json()
     assert [(ln["poste"], ln["quantity"], ln["unit"]) for ln in lines] == [
@@ -150,7 +150,7 @@ def test_results(as_user: Any, world: World, db_session: Session) -> None:
         {"1": 219.203, "2": 58.138, "3": 0.0}, abs=1e-3
     )
     assert data["uncertainty_by_category"]["2"] == pytest.approx(58.138, abs=1e-3)
-    assert data["factor_library"] == "carbon-bundled 2026.1"
+    assert data["factor_library"] == "carbon-bundled 2026.2"
     cat1 = data["categories"][0]
     assert cat1["label"] == "Direct emissions" and cat1["postes"]["1.2"] == pytest.approx(3100)
     assert "1.5" not in cat1["postes"]  # reported apart, not part of the category's sum
@@ -161,6 +161,10 @@ def test_results(as_user: Any, world: World, db_session: Session) -> None:
     assert by_key["revenue_keur"]["kgco2e_per_unit"] is None
     assert data["base_year"] is None and data["change_vs_base_year"] is None  # it is the base
     assert data["unchecked_factors"] == {"lines": 2, "kgco2e": 3620.0, "share_pct": 100.0}
+    # France has no bundled residual mix: the electricity line's market-based figure stays
+    # location-based, and the method says so for that line (alice reads English).
+    [warning] = data["warnings"]
+    assert "No residual mix for FR" in warning["message"] and data["warnings_omitted"] == 0
 
 
 # ---- Writing -----------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def add_companies(s: Session, world: World) -> None:
     gamma = f.make_company(s, name="Gamma Albergo", sector="hotel", country="IT", fte=10.0)
     f.make_enrolment(s, company=gamma, cohort=cohort)
     p = f.make_period(s, gamma, world.library, year=2025, status="submitted")
-    # 100,000 kWh × 0.409 (Italian mix) = 40,900 kg.
+    # 100,000 kWh × 0.2655 (Italian mix, ISPRA 2022) = 26,550 kg.
     f.make_line(s, p, poste="2.1", factor_id="bundled:elec-it-2022", quantity=100_000, unit="kWh")
     for name in ("Delta Ingénierie", "Epsilon Numérique"):
         c = f.make_company(s, name=name, sector="engineering")
@@ -124,8 +124,8 @@ def test_cohort_page_row_and_kpis(as_user: Any, world: World, db_session: Sessio
     assert "50%" in cells[1]
     assert [s.get_text(strip=True)[0] for s in row.select(".cat--present")] == ["1", "2"]
     assert cells[4] == "3.6 t CO₂e 2024 · draft"  # (text() collapses the no-break spaces)
-    # 3,620 + 40,900 = 44,520 kg over the 2 companies with a footprint.
-    assert text(page.select_one("#total-footprint")) == "45 t CO₂e 2 footprints"
+    # 3,620 + 26,550 = 30,170 kg over the 2 companies with a footprint.
+    assert text(page.select_one("#total-footprint")) == "30 t CO₂e 2 footprints"
 
 
 def test_htmx_filter_returns_only_the_block(
@@ -162,7 +162,7 @@ def test_sort_by_footprint(as_user: Any, world: World, db_session: Session) -> N
     cohort = cohort_a(db_session, world)
     r = as_user("carol").htmx("GET", f"/cohorts/{cohort.id}?sort=total&dir=desc")
     names = [text(a) for a in soup(r).select("tbody th a")]
-    # 40,900 kg, 3,620 kg, then the two without a footprint (by name).
+    # 26,550 kg, 3,620 kg, then the two without a footprint (by name).
     assert names == ["Gamma Albergo", "Alpha Remontées", "Delta Ingénierie", "Epsilon Numérique"]
 
 
@@ -353,8 +353,8 @@ def test_the_table_comes_in_pages_with_totals_over_all(
     names = [text(a) for a in first.select("#companies tbody th a")]
     assert names == ["Alpha Remontées", "Delta Ingénierie", "Epsilon Numérique"]
     assert "4 of 4 companies" in text(first.select_one("#table-count"))
-    # The totals cover every matching company, not the page: 3,620 + 40,900 = 44,520 kg.
-    assert text(first.select_one("#total-footprint")) == "45 t CO₂e 2 footprints"
+    # The totals cover every matching company, not the page: 3,620 + 26,550 = 30,170 kg.
+    assert text(first.select_one("#total-footprint")) == "30 t CO₂e 2 footprints"
     link = first.select_one(".pager a")
     assert link is not None and link["hx-get"] == f"/cohorts/{cohort.id}?sort=name&page=2"
     second = soup(as_user("carol").htmx("GET", link["hx-get"]))

@@ -1,8 +1,8 @@
 """Downloads: who may fetch which report or export, and what the files say.
 
 World (tests/web/conftest.py): period_a, company A, 10 MWh × 0.052 = 520 kg in 2.1 and
-1,000 L × 3.10 = 3,100 kg in 1.2, total 3.6 t; period_b, company B (IT), 20,000 kWh × 0.409 =
-8,180 kg = 8.2 t. carol coaches cohort A (company A), dave cohort B (company B).
+1,000 L × 3.10 = 3,100 kg in 1.2, total 3.6 t; period_b, company B (IT), 20,000 kWh × 0.2655 =
+5,310 kg = 5.3 t. carol coaches cohort A (company A), dave cohort B (company B).
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def test_company_report_in_the_readers_language(
     world.bob.locale = "it"
     db_session.flush()
     body = text(as_user("bob").get(f"/periods/{world.period_b.id}/report.pdf").content)
-    assert "8,2 t CO₂e" in body and "Consumo di energia elettrica" in body  # 8,180 kg
+    assert "5,3 t CO₂e" in body and "Consumo di energia elettrica" in body  # 5,310 kg
 
 
 def test_csv_dialect_follows_the_locale(as_user: Any, world: World, db_session: Session) -> None:

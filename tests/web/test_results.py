@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carbon.db.compute import compute_period, library_for
 from carbon.db.factor_store import save_library
-from carbon.db.models import ReportingPeriod
+from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.i18n import use_locale
 from carbon.web import dashboard_data
 from carbon.web.dashboard_data import facts_of, line_infos
@@ -356,7 +357,7 @@ def test_poste_lists_its_lines_and_their_factor(as_user: Any, world: World) -> N
     assert cells[4:7] == ["520.0 kg CO₂e", "100.0%", "± 11.2% ± 58.1 kg CO₂e"]
     factor = page.select_one("[id='factor-bundled:elec-fr-2022']")
     facts = text(factor)
-    for expected in ("0.052 kg CO₂e per kWh", "Nos Gestes Climat", "carbon-bundled 2026.1",
+    for expected in ("0.052 kg CO₂e per kWh", "Nos Gestes Climat", "carbon-bundled 2026.2",
                      "± 10% (ADEME default class)", "not checked against ADEME", "FR",
                      "no split in the source"):  # fmt: skip
         assert expected in facts
@@ -388,3 +389,27 @@ def test_upstream_of_energy_appears_under_4_1(
     # Only electricity (520 of 3,620 kg) rests on an unchecked factor: 14 %.
     assert "14% of this footprint (0.5 t CO₂e, 1 line(s))" in text(page, "#note-unchecked")
     assert "1 energy line(s)" in text(page, "#note-unsplit")
+
+
+def test_method_warnings_are_listed_with_their_line(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    # Company B is Italian, its 2024 electricity has no supplier contract: the market-based
+    # figure takes the AIB residual mix of Italy 2024, 20,000 kWh × 0.441 = 8,820 kg, and the
+    # page says so next to the line's number. A French line of 2024 spent VAT-included:
+    # 1,200 € TTC / 1.20 = 1 k€ HT (the bundled ratio has no price year: said, not deflated).
+    line_id = db_session.scalars(
+        select(ActivityLine.id).where(ActivityLine.period_id == world.period_b.id)
+    ).one()
+    page = soup(as_user("bob").get(f"/periods/{world.period_b.id}/results"))
+    items = [text(li) for li in page.select("#method-warnings li")]
+    assert len(items) == 1 and "residual mix of IT 2024" in items[0]
+    assert items[0].startswith(f"Line {line_id}:")
+    result = compute_period(db_session, world.period_b)
+    assert result.scope2_market_kgco2e == pytest.approx(8820.0)
+    f.make_line(db_session, world.period_a, poste="4.5", factor_id="bundled:money-services-it",
+                quantity=1200, unit="€ TTC")  # fmt: skip
+    page = soup(as_user("alice").get(f"/periods/{world.period_a.id}/results"))
+    items = [text(li) for li in page.select("#method-warnings li")]
+    assert any("excluding VAT at 20 % (FR)" in i for i in items)
+    assert any("states no price year" in i for i in items)

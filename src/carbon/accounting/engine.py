@@ -16,18 +16,21 @@ Uncertainty combines per emission source (lines of one factor, poste and data qu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbon.accounting import countries, market, money
+from carbon.accounting.context import LineContext, read_context
 from carbon.accounting.factors import (
     FLAG_UNKNOWN_U,
     FLAG_UNSPLIT,
     FactorLibrary,
     LibraryArrays,
 )
+from carbon.accounting.notices import LineWarning, capped
 from carbon.accounting.postes import (
     ENERGY_POSTES,
     POSTE_CODES,
@@ -35,9 +38,10 @@ from carbon.accounting.postes import (
     UPSTREAM_ENERGY_POSTE,
     normalise_poste,
 )
+from carbon.accounting.reference import ReferenceData
 from carbon.accounting.results import ComputationResult
 from carbon.accounting.uncertainty import UncertaintyScale, combine_per_source, source_key
-from carbon.accounting.units import UnitError, conversion_factor
+from carbon.accounting.units import UnitError, conversion_factor, is_money
 
 N_POSTES = len(POSTE_CODES)
 _POSTE_INDEX = {code: i for i, code in enumerate(POSTE_CODES)}
@@ -82,6 +86,10 @@ class EncodedLines:
     u_activity: npt.NDArray[np.float64]  # relative, as a fraction
     supplier_factor: npt.NDArray[np.float64]  # kgCO2e per factor unit, NaN when none
     has_supplier_factor: bool = False
+    # Every warning, in row order, and its row: a batch of periods is sliced per period, and
+    # each result caps its own (notices.MAX_WARNINGS).
+    warnings: tuple[LineWarning, ...] = ()
+    warning_rows: npt.NDArray[np.intp] = field(default_factory=lambda: np.zeros(0, np.intp))
     # Data quality, for grouping lines into sources: index into ``qualities`` (the scale's
     # canonical names) and each quality's relative uncertainty, as a fraction.
     quality_idx: npt.NDArray[np.intp] | None = None
@@ -108,6 +116,7 @@ class EncodedLines:
     def slice(self, lo: int, hi: int) -> EncodedLines:
         """Lines ``lo`` to ``hi``: one period's lines out of a batch coded in one go."""
         supplier = self.supplier_factor[lo:hi]
+        w_lo, w_hi = (int(i) for i in np.searchsorted(self.warning_rows, [lo, hi]))
         return EncodedLines(
             line_no=self.line_no[lo:hi],
             poste_idx=self.poste_idx[lo:hi],
@@ -119,6 +128,8 @@ class EncodedLines:
             quality_idx=None if self.quality_idx is None else self.quality_idx[lo:hi],
             qualities=self.qualities,
             quality_u=self.quality_u,
+            warnings=self.warnings[w_lo:w_hi],
+            warning_rows=self.warning_rows[w_lo:w_hi] - lo,
         )
 
 
@@ -139,12 +150,17 @@ def encode_lines(
     library: FactorLibrary,
     scale: UncertaintyScale | None = None,
     line_numbers: npt.ArrayLike | None = None,
+    *,
+    reference: ReferenceData | None = None,
+    year: int | None = None,
 ) -> EncodedLines:
     """Check ``lines`` and code them; raise :class:`ComputationError` naming every bad line.
 
     ``lines`` has the columns ``poste``, ``factor_id``, ``quantity`` (numbers, already parsed),
-    ``unit`` and optionally ``data_quality`` and ``supplier_factor_kgco2e``. ``line_numbers``
-    are what errors cite (the file's line numbers); by default 1, 2, 3….
+    ``unit`` and optionally ``data_quality``, ``supplier_factor_kgco2e``, ``country``, ``year``
+    and ``vat_category`` (carbon.accounting.context). ``line_numbers`` are what errors and
+    warnings cite (the file's line numbers); by default 1, 2, 3…. ``reference`` holds the price
+    indices and residual mixes; ``year`` is the reporting year.
     """
     scale = scale or UncertaintyScale()
     missing = [c for c in REQUIRED_COLUMNS if c not in lines.columns]
@@ -157,9 +173,13 @@ def encode_lines(
         else np.asarray(line_numbers, dtype=np.int64)
     )
     errors: list[LineError] = []
+    notes: list[LineWarning] = []
+    reference = reference or ReferenceData()
 
     def flag(mask: npt.NDArray[np.bool_], column: str, message: str) -> None:
         errors.extend(LineError(int(ln), column, message) for ln in line_no[mask])
+
+    ctx = read_context(lines, year, flag)
 
     # Postes: normalise each distinct spelling once.
     p_codes, p_uniques = _codes(lines["poste"])
@@ -179,6 +199,9 @@ def encode_lines(
             f_codes == k, "factor_id", f"unknown factor {f_uniques[int(k)]!r} in {library.version}"
         )
     factor_pos = f_map[f_codes]
+    if ctx.has_country:  # methodology §6: the line's country chooses the factor's variant
+        factor_pos, chosen = countries.choose_variants(library, factor_pos, ctx.country, line_no)
+        notes += chosen
 
     # Quantities: numbers, finite, not negative.
     qty = pd.to_numeric(lines["quantity"], errors="coerce").to_numpy(dtype="float64")
@@ -200,6 +223,7 @@ def encode_lines(
     present = np.bincount(pair[~unknown] if unknown.any() else pair,
                           minlength=len(u_uniques) * n_units)  # fmt: skip
     table = np.ones(len(present), dtype="float64")
+    money_pairs: list[tuple[int, str]] = []
     for key in np.flatnonzero(present):
         src = str(u_uniques[int(key) // n_units])
         dst = library.arrays.units[key % n_units]
@@ -207,7 +231,13 @@ def encode_lines(
             table[key] = conversion_factor(src, dst)
         except UnitError as exc:
             flag((pair == key) & ~unknown, "unit", f"{exc} (the factor is per {dst})")
+            continue
+        if is_money(dst):
+            money_pairs.append((int(key), src))
     multiplier = table[pair]
+    for money_key, src in money_pairs:  # methodology §8: excluding VAT, at the ratio's prices
+        _adjust_money(library, (pair == money_key) & ~unknown, src, factor_pos, ctx, line_no,
+                      reference, multiplier, notes, errors)  # fmt: skip
 
     # Data quality: map each distinct label once, to the scale's canonical names.
     qualities = tuple(scale.quality_pct)
@@ -243,6 +273,14 @@ def encode_lines(
     if errors:
         errors.sort(key=lambda e: (e.line, _COLUMN_ORDER.get(e.column, 9)))
         raise ComputationError(errors)
+    # Methodology §5: without a contract, the market-based figure takes the residual mix.
+    supplier, residual = market.residual_mix_factors(
+        library, factor_pos, _SCOPE2[poste_idx], supplier, ctx.country, ctx.year, line_no,
+        reference,
+    )  # fmt: skip
+    notes += residual
+    rows = _rows_of(line_no, notes)
+    order = np.argsort(rows, kind="stable")
     return EncodedLines(
         line_no=line_no,
         poste_idx=poste_idx,
@@ -254,7 +292,48 @@ def encode_lines(
         quality_idx=quality_idx,
         qualities=qualities,
         quality_u=quality_u,
+        warnings=tuple(notes[i] for i in order),
+        warning_rows=rows[order],
     )
+
+
+def _rows_of(line_no: npt.NDArray[np.int64], notes: list[LineWarning]) -> npt.NDArray[np.intp]:
+    """The row of each warning's line (line numbers are unique in a file and in a database;
+    should they repeat, a warning goes with the first row of its number)."""
+    if not notes:
+        return np.zeros(0, dtype=np.intp)
+    first = pd.Series(np.arange(len(line_no)), index=line_no).groupby(level=0).first()
+    return first.reindex([w.line for w in notes]).fillna(0).to_numpy(dtype=np.intp)
+
+
+def _adjust_money(
+    library: FactorLibrary,
+    mask: npt.NDArray[np.bool_],
+    unit: str,
+    factor_pos: npt.NDArray[np.intp],
+    ctx: LineContext,
+    line_no: npt.NDArray[np.int64],
+    reference: ReferenceData,
+    multiplier: npt.NDArray[np.float64],
+    notes: list[LineWarning],
+    errors: list[LineError],
+) -> None:
+    """VAT and deflation of the spends written in ``unit`` (lines ``mask``), in place."""
+    f = library.factors
+    pos = factor_pos[mask]
+    done = money.adjust(
+        unit=unit,
+        line_no=line_no[mask],
+        country=ctx.country[mask],
+        vat_category=ctx.vat_category[mask],
+        spend_year=ctx.year[mask],
+        ratio_year=f["valid_year"].to_numpy(dtype="float64", na_value=np.nan)[pos],
+        ratio_country=f["country"].astype("string").fillna("").to_numpy(dtype=object)[pos],
+        reference=reference,
+    )
+    multiplier[mask] *= done.multiplier
+    notes += done.warnings
+    errors += [LineError(ln, col, msg) for ln, col, msg in done.errors]
 
 
 def compute_encoded(
@@ -292,6 +371,8 @@ def compute_encoded(
         market = np.isfinite(enc.supplier_factor)
         market_delta = float((q[market] * enc.supplier_factor[market] - in_poste[market]).sum())
 
+    shown, omitted = capped(list(enc.warnings))
+
     def detail() -> pd.DataFrame:
         u_f = np.sqrt(u2_factor[fp])
         u_line = np.hypot(u_f, enc.u_activity)
@@ -327,6 +408,8 @@ def compute_encoded(
         unsplit_energy_lines=int(np.count_nonzero(flags & FLAG_UNSPLIT & energy)),
         unknown_factor_uncertainty_lines=int(np.count_nonzero(flags & FLAG_UNKNOWN_U)),
         line_detail=detail,
+        warnings=shown,
+        warnings_omitted=omitted,
     )
 
 
@@ -335,8 +418,11 @@ def compute(
     library: FactorLibrary,
     scale: UncertaintyScale | None = None,
     line_numbers: npt.ArrayLike | None = None,
+    *,
+    reference: ReferenceData | None = None,
+    year: int | None = None,
 ) -> ComputationResult:
     """Check, code and compute ``lines`` (see :func:`encode_lines` for the columns)."""
     scale = scale or UncertaintyScale()
-    enc = encode_lines(lines, library, scale, line_numbers)
+    enc = encode_lines(lines, library, scale, line_numbers, reference=reference, year=year)
     return compute_encoded(enc, library, scale.unknown_factor_pct)

@@ -164,6 +164,7 @@ class LibraryArrays:
     u_factor_pct: npt.NDArray[np.float64]  # NaN where the source gives none
     u_unknown: npt.NDArray[np.bool_]
     flags: npt.NDArray[np.uint8]  # FLAG_UNSPLIT | FLAG_UNKNOWN_U per factor
+    grid_electricity: npt.NDArray[np.bool_]  # per kWh of the grid (market-based: residual mix)
     _u2_cache: dict[float, npt.NDArray[np.float64]] = field(default_factory=dict, repr=False)
 
     @property
@@ -195,4 +196,29 @@ def build_arrays(library: FactorLibrary) -> LibraryArrays:
         u_factor_pct=u_pct,
         u_unknown=np.isnan(u_pct),
         flags=(~has_split * FLAG_UNSPLIT + np.isnan(u_pct) * FLAG_UNKNOWN_U).astype(np.uint8),
+        grid_electricity=_grid_electricity(f, codes, uniques),
     )
+
+
+def _grid_electricity(
+    f: pd.DataFrame, unit_codes: npt.NDArray[np.intp], units: pd.Index
+) -> npt.NDArray[np.bool_]:
+    """Electricity taken from the grid, per kWh: a category ``Electricité > Réseau…`` or
+    ``…mix…`` (ADEME's and the bundled library's paths). Each distinct path and unit is looked
+    at once: an export has thousands of factors but few of them."""
+    from carbon.accounting.units import UnitError, conversion_factor
+
+    codes, paths = pd.factorize(f["category_path"].astype("string").fillna(""))
+    folded = [_fold(str(p)) for p in paths]
+    by_path = np.array(
+        [p.startswith("electricit") and ("reseau" in p or "mix" in p) for p in folded] + [False]
+    )
+
+    def per_kwh(unit: str) -> bool:
+        try:
+            return conversion_factor(unit, "kWh") == 1.0
+        except UnitError:
+            return False
+
+    by_unit = np.array([per_kwh(str(u)) for u in units] + [False])
+    return by_path[codes] & by_unit[unit_codes]

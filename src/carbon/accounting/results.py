@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbon.accounting.notices import LineWarning
 from carbon.accounting.postes import POSTE_CODES, POSTES
 from carbon.accounting.uncertainty import UNCERTAINTY_METHOD, rank_sources
 
@@ -34,6 +35,9 @@ class ComputationResult:
     unknown_factor_uncertainty_lines: int  # lines whose factor had no uncertainty in its source
     uncertainty_method: str = UNCERTAINTY_METHOD
     _line_detail: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
+    # What the method did to some lines that the user must know (carbon.accounting.notices)
+    warnings: tuple[LineWarning, ...] = ()
+    warnings_omitted: int = 0  # beyond notices.MAX_WARNINGS
 
     @classmethod
     def from_arrays(
@@ -48,6 +52,8 @@ class ComputationResult:
         unsplit_energy_lines: int,
         unknown_factor_uncertainty_lines: int,
         line_detail: Callable[[], pd.DataFrame] | None = None,
+        warnings: tuple[LineWarning, ...] = (),
+        warnings_omitted: int = 0,
     ) -> ComputationResult:
         apart = np.array([p.reported_apart for p in POSTES])
         scope2 = float(by_poste[np.array([p.scope == 2 for p in POSTES])].sum())
@@ -66,6 +72,8 @@ class ComputationResult:
             unsplit_energy_lines=unsplit_energy_lines,
             unknown_factor_uncertainty_lines=unknown_factor_uncertainty_lines,
             _line_detail=line_detail,
+            warnings=warnings,
+            warnings_omitted=warnings_omitted,
         )
 
     @property
@@ -150,4 +158,6 @@ class ComputationResult:
             "unsplit_energy_lines": self.unsplit_energy_lines,
             "unknown_factor_uncertainty_lines": self.unknown_factor_uncertainty_lines,
             "factor_library": self.library_version,
+            "warnings": [w.to_dict() for w in self.warnings],
+            "warnings_omitted": self.warnings_omitted,
         }

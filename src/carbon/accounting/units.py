@@ -4,6 +4,12 @@ ADEME writes activity units as text (``kWh PCS``, ``litre``, ``passager.km``, ``
 mapped to a pint unit. Energy on a gross (PCS/GCV) and on a net (PCI/NCV) calorific basis are two
 different dimensions, and plain ``kWh`` (electricity, heat) a third, so nothing converts between
 them without a stated ratio. A unit that cannot be converted is a :class:`UnitError`, never a guess.
+
+Italian natural gas is billed in standard cubic metres (``Smc``), a volume of its own dimension
+that reaches energy only through the stated conventions of the ``natural_gas`` context below
+(methodology §7): 0.03852 GJ PCS per Smc (the conventional gross calorific value of Italian
+bills, 10.70 kWh PCS) and 35.253 GJ PCI per 1,000 Smc (the national inventory's net value,
+MASE/ISPRA table of national standard parameters).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from typing import Any
 
 import pint
 
@@ -27,7 +34,11 @@ euro = [currency]
 night = [overnight_stay]
 item = [count_of_items]
 meal = [meals]
+Smc = [natural_gas_volume]
 """
+# Methodology §7: the only ways from a standard cubic metre of natural gas to its energy.
+GCV_MJ_PER_SMC = 38.52  # 0.03852 GJ PCS per Smc (Italian billing convention, 10.70 kWh PCS)
+NCV_MJ_PER_SMC = 35.253  # 35.253 GJ PCI per 1,000 Smc (national inventory, MASE/ISPRA)
 
 # Text as people and ADEME write it (folded: lower case, no accents, single spaces) -> pint.
 _ALIASES: dict[str, str] = {
@@ -55,14 +66,28 @@ _ALIASES: dict[str, str] = {
     "unite": "item", "unit": "item", "units": "item", "unita": "item", "piece": "item",
     "pieces": "item", "u": "item", "appareil": "item",
     "repas": "meal", "meal": "meal", "meals": "meal", "pasto": "meal", "pasti": "meal",
+    "smc": "Smc", "sm3": "Smc", "standard m3": "Smc", "standard cubic metre": "Smc",
 }  # fmt: skip
 
-# Money is written "k€ HT" (before tax) by ADEME; the tax mention does not change the unit.
-_TAX_SUFFIX = re.compile(r"\s+(ht|ttc|hors taxes?|iva esclusa|excl\.? vat)$")
+# Money is written "k€ HT" (before tax) by ADEME; the tax mention does not change the unit, and
+# the engine converts a VAT-included spend to excluding VAT (carbon.accounting.money).
+_TAX_SUFFIX = re.compile(
+    r"\s+(ht|ttc|hors taxes?|iva esclusa|iva inclusa|ivato|excl\.? vat|incl\.? vat|vat incl\.?"
+    r"|tva comprise)$"
+)
 
 
 class UnitError(ValueError):
     """A unit that is unknown, or that cannot be converted to the one a factor needs."""
+
+
+def _scaled(k: Any, *, invert: bool) -> Any:
+    """A pint context transformation multiplying (or dividing) by the quantity ``k``."""
+
+    def transform(ureg: Any, value: Any, **kwargs: Any) -> Any:
+        return value / k if invert else value * k
+
+    return transform
 
 
 @cache
@@ -70,6 +95,13 @@ def registry() -> pint.UnitRegistry:
     ureg: pint.UnitRegistry = pint.UnitRegistry()
     for line in _DEFINITIONS.strip().splitlines():
         ureg.define(line)
+    gas = pint.Context("natural_gas")
+    for dim, unit, mj in (("[gross_calorific_energy]", "MJ_PCS", GCV_MJ_PER_SMC),
+                          ("[net_calorific_energy]", "MJ_PCI", NCV_MJ_PER_SMC)):  # fmt: skip
+        per_smc = ureg.Quantity(mj, f"{unit} / Smc")
+        gas.add_transformation("[natural_gas_volume]", dim, _scaled(per_smc, invert=False))
+        gas.add_transformation(dim, "[natural_gas_volume]", _scaled(per_smc, invert=True))
+    ureg.add_context(gas)
     return ureg
 
 
@@ -99,12 +131,24 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
         return 1.0
     ureg = registry()
     try:
-        return float(ureg.Quantity(1.0, src).to(dst).magnitude)
+        # Only a volume of gas may go through the context: with it on, gross and net energy
+        # would reach each other by way of Smc.
+        contexts = ("natural_gas",) if "Smc" in (src, dst) else ()
+        return float(ureg.Quantity(1.0, src).to(dst, *contexts).magnitude)
     except pint.DimensionalityError:
         hint = ""
         if {"PCS", "PCI"} & {s.rsplit("_", 1)[-1] for s in (src, dst)}:
             hint = " (gross PCS and net PCI energy are not interchangeable without a stated ratio)"
         raise UnitError(f"cannot convert {from_unit!r} to {to_unit!r}{hint}") from None
+
+
+def is_money(text: str) -> bool:
+    """True for a currency unit (a monetary ratio's ``k€ HT``, a spend's ``€ TTC``)."""
+    try:
+        src = canonical(text)
+    except UnitError:
+        return False
+    return bool(registry().Quantity(1.0, src).check("[currency]"))
 
 
 def is_known(text: str) -> bool:

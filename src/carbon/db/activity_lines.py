@@ -21,6 +21,7 @@ from carbon.accounting.postes import normalise_poste
 from carbon.db import audit
 from carbon.db.compute import library_for, uncertainty_scale
 from carbon.db.models import ActivityLine, ReportingPeriod, Site
+from carbon.factors.reference import load_reference_data
 
 EDITABLE_FIELDS = (
     "activity_id", "poste", "factor_id", "quantity", "unit", "data_quality", "site_id",
@@ -73,10 +74,15 @@ def check_line(
         clean["site_id"] = int(site_id)
     if "poste" not in errors and "data_quality" not in errors:
         frame = pd.DataFrame([{k: clean.get(k) for k in EDITABLE_FIELDS}])
+        # The country and year the computation will use: a VAT-included spend needs the rate.
+        site = session.get(Site, clean["site_id"]) if clean.get("site_id") else None
+        frame["country"] = site.country if site else period.company.country
+        frame["year"] = period.year
         try:
             encode_lines(
-                frame, library_for(session, period.library_version_id), uncertainty_scale()
-            )
+                frame, library_for(session, period.library_version_id), uncertainty_scale(),
+                reference=load_reference_data(),
+            )  # fmt: skip
         except ComputationError as exc:
             for e in exc.errors:
                 errors.setdefault(e.column, e.message)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.engine import ComputationError, compute, compute_encoded, encode_lines
@@ -28,7 +28,8 @@ from carbon.accounting.results import ComputationResult
 from carbon.accounting.uncertainty import UncertaintyScale
 from carbon.config import Settings
 from carbon.db.factor_store import load_library
-from carbon.db.models import ActivityLine, LibraryVersion, ReportingPeriod
+from carbon.db.models import ActivityLine, Company, LibraryVersion, ReportingPeriod, Site
+from carbon.factors.reference import load_reference_data
 from carbon.lru import Lru
 
 _libraries: Lru[str, FactorLibrary] = Lru(4)
@@ -60,6 +61,26 @@ LINE_COLUMNS = (
 )  # fmt: skip
 
 
+# Where and when each line happened, for the method's country and year rules (methodology §5–8):
+# the site's country, else the company's, and the period's year.
+CONTEXT_COLUMNS = ("country", "year")
+
+
+def lines_select(*lead: Any) -> Select[Any]:
+    """``lead`` columns, then LINE_COLUMNS, then CONTEXT_COLUMNS of activity lines."""
+    return (
+        select(
+            *lead,
+            *(getattr(ActivityLine, c) for c in LINE_COLUMNS),
+            func.coalesce(Site.country, Company.country),
+            ReportingPeriod.year,
+        )
+        .join(ReportingPeriod, ReportingPeriod.id == ActivityLine.period_id)
+        .join(Company, Company.id == ReportingPeriod.company_id)
+        .outerjoin(Site, Site.id == ActivityLine.site_id)
+    )
+
+
 def library_for(session: Session, version_id: int) -> FactorLibrary:
     version = session.get(LibraryVersion, version_id)
     if version is None:
@@ -86,10 +107,11 @@ def select_frame(session: Session, stmt: Select[Any], columns: Sequence[str]) ->
 
 
 def period_lines(session: Session, period_id: int) -> pd.DataFrame:
-    """The period's activity lines as a frame indexed by line id, in entry order."""
-    cols = [getattr(ActivityLine, c) for c in LINE_COLUMNS]
-    stmt = select(*cols).where(ActivityLine.period_id == period_id).order_by(ActivityLine.id)
-    return select_frame(session, stmt, LINE_COLUMNS).set_index("id", drop=False)
+    """The period's activity lines as a frame indexed by line id, in entry order, with each
+    line's country and year (CONTEXT_COLUMNS)."""
+    stmt = lines_select().where(ActivityLine.period_id == period_id).order_by(ActivityLine.id)
+    columns = (*LINE_COLUMNS, *CONTEXT_COLUMNS)
+    return select_frame(session, stmt, columns).set_index("id", drop=False)
 
 
 def compute_period(
@@ -112,7 +134,9 @@ def compute_period(
     lib = library_for(session, version_id)
     lines = period_lines(session, period.id)
     # Errors cite the line id: stored lines have no file line number.
-    result = compute(lines, lib, scale, line_numbers=lines["id"].to_numpy())
+    result = compute(
+        lines, lib, scale, line_numbers=lines["id"].to_numpy(), reference=load_reference_data()
+    )
     _remember(key, revision, (result, frozenset(lines["poste"])))
     return result
 
@@ -189,22 +213,24 @@ def compute_many(
             missing.setdefault(version_id, []).append(pid)
     if not missing:
         return out
-    cols = [getattr(ActivityLine, c) for c in LINE_COLUMNS]
     ids = [pid for pids in missing.values() for pid in pids]
     lines = select_frame(
         session,
-        select(ActivityLine.period_id, *cols)
+        lines_select(ActivityLine.period_id)
         .where(ActivityLine.period_id.in_(ids))
         .order_by(ActivityLine.period_id, ActivityLine.id),
-        ["period_id", *LINE_COLUMNS],
+        ["period_id", *LINE_COLUMNS, *CONTEXT_COLUMNS],
     )
+    reference = load_reference_data()
     for version_id, pids in missing.items():
         lib = library_for(session, version_id)
         part = lines[lines["period_id"].isin(pids)]
         owner = part["period_id"].to_numpy()
         postes = part["poste"].to_numpy()
         try:
-            enc = encode_lines(part, lib, scale, line_numbers=part["id"].to_numpy())
+            enc = encode_lines(
+                part, lib, scale, line_numbers=part["id"].to_numpy(), reference=reference
+            )
         except ComputationError:
             enc = None  # one bad line must not hide the rest: compute those periods one by one
         for pid in pids:
@@ -215,7 +241,7 @@ def compute_many(
             else:
                 one = part.iloc[lo:hi]
                 try:
-                    result = compute(one, lib, scale, one["id"].to_numpy())
+                    result = compute(one, lib, scale, one["id"].to_numpy(), reference=reference)
                 except ComputationError:
                     result = None
             out[pid] = (result, frozenset(postes[lo:hi]))

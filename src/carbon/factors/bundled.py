@@ -41,7 +41,7 @@ from carbon.accounting.postes import normalise_poste
 from carbon.accounting.units import UnitError, conversion_factor, is_known
 from carbon.config import PROJECT_ROOT
 
-BUNDLED_VERSION = "carbon-bundled 2026.1"
+BUNDLED_VERSION = "carbon-bundled 2026.2"
 BUNDLED_DIR = PROJECT_ROOT / "emission_factors"
 _BUNDLED_RESOLVED = BUNDLED_DIR.resolve()
 FACTORS_FILE = "factors.csv"

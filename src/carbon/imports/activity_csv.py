@@ -26,6 +26,12 @@ ACTIVITY_ALIASES: dict[str, str] = {
                   "qualita", "qualità del dato", "qualite donnee")
     },
     **{fold(k): "country" for k in ("country", "pays", "paese")},
+    **{
+        fold(k): "vat_category"
+        for k in ("vat_category", "vat category", "vat", "tva", "categorie tva", "taux tva",
+                  "iva", "aliquota iva", "categoria iva")
+    },
+    **{fold(k): "year" for k in ("year", "annee", "année", "anno", "exercice", "esercizio")},
     **{fold(k): "label" for k in ("label", "libelle", "libellé", "descrizione", "description")},
     **{
         fold(k): "supplier_factor_kgco2e"

@@ -34,6 +34,7 @@ from carbon.accounting.engine import ComputationError, compute_encoded, encode_l
 from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.uncertainty import UncertaintyScale
 from carbon.factors.bundled import Activity, activities
+from carbon.factors.reference import load_reference_data
 from carbon.imports import spreadsheet_checks as checks
 from carbon.imports import spreadsheet_resolve as resolve
 from carbon.imports.spreadsheet_headers import COLUMNS
@@ -141,10 +142,11 @@ def validate_rows(
     while (good := ~chk.bad()).any():
         lines = pd.DataFrame(
             {"poste": poste[good], "factor_id": factor[good], "quantity": quantity[good],
-             "unit": unit[good], "data_quality": quality[good]}
+             "unit": unit[good], "data_quality": quality[good], "country": countries[good]}
         )  # fmt: skip
         try:
-            enc = encode_lines(lines, library, scale, line_numbers=chk.rows[good])
+            enc = encode_lines(lines, library, scale, line_numbers=chk.rows[good],
+                               reference=load_reference_data())  # fmt: skip
         except ComputationError as exc:
             resolve.engine_errors(chk, exc, library, has_fac, factor, t)
             continue

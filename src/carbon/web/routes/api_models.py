@@ -128,6 +128,14 @@ class RelianceOut(BaseModel):
     share_pct: float
 
 
+class WarningOut(BaseModel):
+    """What the method did to one activity line (a VAT-included spend converted, a factor of
+    another country, the residual mix used…), in the request's language."""
+
+    line: int = Field(description="the activity line's id")
+    message: str
+
+
 class ResultsOut(BaseModel):
     """``ComputationResult.to_dict()`` of the period, plus labelled categories and intensities."""
 
@@ -153,6 +161,8 @@ class ResultsOut(BaseModel):
     reported_apart_kgco2e: float
     unsplit_energy_lines: int
     unknown_factor_uncertainty_lines: int
+    warnings: list[WarningOut]
+    warnings_omitted: int = Field(description="warnings beyond the first 1,000, not listed")
     base_year: int | None
     change_vs_base_year: ChangeOut | None
     categories: list[CategoryOut]
