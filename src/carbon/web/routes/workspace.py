@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -58,6 +59,11 @@ def company_page(
     request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     company = company_or_404(session, principal, company_id)
+    return render(request, "company.html", company_context(session, principal, company))
+
+
+def company_context(session: Session, principal: Principal, company: Company) -> dict[str, Any]:
+    """The company page: its periods with their totals, and the form that opens a new one."""
     periods = sorted(company.periods, key=lambda p: p.year, reverse=True)
     totals: dict[int, Any] = {}
     for p in periods:
@@ -65,11 +71,18 @@ def company_page(
             totals[p.id] = compute_period(session, p)
         except ComputationError:
             totals[p.id] = None
-    return render(
-        request,
-        "company.html",
-        {"company": company, "periods": periods, "results": totals},
+    may_open = can_enter_data(principal, company.id) or can_coach_company(
+        session, principal, company.id
     )
+    next_year = (periods[0].year + 1) if periods else date.today().year
+    return {
+        "company": company,
+        "periods": periods,
+        "results": totals,
+        "can_open": may_open,
+        "period_form": {"year": str(next_year), "copy_last_year": "none"},
+        "period_errors": {},
+    }
 
 
 def period_context(
