@@ -18,6 +18,7 @@ from rich.table import Table
 from carbon.accounting.engine import ComputationError, compute
 from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.postes import POSTES_BY_CODE
+from carbon.cli_admin import admin_app, period_app
 from carbon.config import Settings
 from carbon.imports.tabular import TableError
 
@@ -29,6 +30,8 @@ db_app = typer.Typer(help="Database schema.")
 factors_app = typer.Typer(help="Emission-factor libraries.")
 app.add_typer(db_app, name="db")
 app.add_typer(factors_app, name="factors")
+app.add_typer(admin_app, name="admin")
+app.add_typer(period_app, name="period")
 
 out = Console()
 # soft_wrap: an error names a file, line and column; a wrapped line would split it in two.
