@@ -25,7 +25,7 @@ from carbon.web.access import (
     can_enter_data,
     coached_company_ids,
 )
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import company_or_404, period_or_404
 from carbon.web.templating import render
 
@@ -124,13 +124,18 @@ def period_page(
 
 @router.post("/periods/{period_id}/submit")
 def submit_period(
-    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep, form: FormDep
 ) -> Response:
     period = period_or_404(session, principal, period_id)
     if not can_enter_data(principal, period.company_id):
         raise HTTPException(403, _("Only the company itself submits its footprint."))
     if period.status != "draft":
         raise HTTPException(409, _("Only a draft period can be submitted."))
+    if form.get("confirm") != "yes":
+        # Submitting makes the year read-only: it is done only when the person says they mean it.
+        ctx = period_context(session, principal, period)
+        ctx.update(form={}, errors={}, submit_error=_("Tick the box to confirm the submission."))
+        return render(request, "period.html", ctx, status_code=422)
     set_status(session, principal.id, period, "submitted")
     session.commit()
     return RedirectResponse(f"/periods/{period.id}", 303)
