@@ -162,8 +162,10 @@ def test_an_operator_scripts_the_start_of_a_cohort(empty_db: str) -> None:
                "--sector", "lift", "--legal-id", "732 829 320",
                "--cohort", "1"]) == "company 1"  # fmt: skip
     secret = "a long enough password\n"
-    assert ok(["admin", "user", "create", "--email", "Gerante@Example.org", "--company", "1"],
+    assert ok(["admin", "user", "create", "--email", "root@example.org", "--admin"],
               stdin=secret * 2) == "user 1"  # fmt: skip
+    assert ok(["admin", "user", "create", "--email", "Gerante@Example.org", "--company", "1"],
+              stdin=secret * 2) == "user 2"  # fmt: skip
     link = ok(["admin", "user", "create", "--email", "coach@example.org", "--coach-of", "1",
                "--invite", "--base-url", "https://carbon.example.org"])  # fmt: skip
     assert link.startswith("invitation 1: https://carbon.example.org/invite/")
@@ -173,7 +175,8 @@ def test_an_operator_scripts_the_start_of_a_cohort(empty_db: str) -> None:
     with Session(create_engine(empty_db)) as s:
         company = s.scalars(select(Company)).one()
         assert (company.legal_id, company.enrolments[0].cohort.name) == ("732829320", "Cohorte 3")
-        user = s.scalars(select(User)).one()
+        root, user = s.scalars(select(User).order_by(User.id)).all()
+        assert root.is_admin and not user.is_admin
         assert user.email == "gerante@example.org" and user.password_hash
         assert s.scalars(select(Membership)).one().company_id == company.id
         assert s.scalars(select(CohortCoach)).all() == []  # the coach is invited, not yet a user
@@ -201,7 +204,8 @@ def test_an_operator_scripts_the_start_of_a_cohort(empty_db: str) -> None:
     (["admin", "cohort", "create", "--programme", "NOPE", "--name", "x"],
      "--programme: no programme with code 'NOPE'"),
     (["admin", "company", "create", "--name", "X", "--legal-id", "123"], "--legal-id:"),
-    (["admin", "user", "create", "--email", "a@b.org"], "give either --company"),
+    (["admin", "user", "create", "--email", "a@b.org"],
+     "give either --company (a member), --coach-of (a coach) or --admin"),
 ])  # fmt: skip
 def test_admin_commands_name_what_is_wrong(empty_db: str, args: list[str], message: str) -> None:
     ok(["admin", "company", "create", "--name", "Remontées du Col"])

@@ -167,6 +167,9 @@ def user_create(
     name: Annotated[str, typer.Option("--name")] = "",
     company: Annotated[int | None, typer.Option("--company", help="member of this company")] = None,
     coach_of: Annotated[int | None, typer.Option("--coach-of", help="coach of this cohort")] = None,
+    is_admin: Annotated[
+        bool, typer.Option("--admin", help="an administrator (the first one of a new install)")
+    ] = False,
     locale: Annotated[str, typer.Option("--locale", help="fr, it or en")] = "fr",
     invite: Annotated[
         bool,
@@ -174,16 +177,20 @@ def user_create(
     ] = False,
     base_url: Annotated[str, typer.Option("--base-url")] = "http://127.0.0.1:8000",
 ) -> None:
-    """Create a company member (--company) or a coach (--coach-of): with a password typed at the
-    prompt (never on the command line), or, with --invite, a single-use invitation link."""
+    """Create a company member (--company), a coach (--coach-of) or an administrator (--admin):
+    with a password typed at the prompt (never on the command line), or, with --invite, a
+    single-use invitation link (members and coaches)."""
     from sqlalchemy import select
 
     from carbon.auth import hash_password
     from carbon.db.models import Cohort, CohortCoach, Company, Invitation, Membership, User
     from carbon.db.models_users import normalise_email
 
-    if (company is None) == (coach_of is None):
-        raise _fail("give either --company (a member) or --coach-of (a coach)")
+    if is_admin and (company is not None or coach_of is not None or invite):
+        raise _fail("--admin: an administrator sees everything; give no --company, --coach-of "
+                    "or --invite")  # fmt: skip
+    if not is_admin and (company is None) == (coach_of is None):
+        raise _fail("give either --company (a member), --coach-of (a coach) or --admin")
     if "@" not in email or len(email) > 254:
         raise _fail(f"--email: {email!r} is not an e-mail address")
     if locale not in ("fr", "it", "en"):
@@ -224,9 +231,12 @@ def user_create(
             display_name=name.strip()[:200],
             locale=locale,
             password_hash=hash_password(password, settings),
+            is_admin=is_admin,
         )
         session.add(user)
         _audit(session, user)
+        if is_admin:
+            return f"user {user.id}"
         link: Any = (
             Membership(user_id=user.id, company_id=company)
             if company is not None
