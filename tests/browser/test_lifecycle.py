@@ -175,7 +175,8 @@ def shot(page: Any, name: str) -> None:
 
 
 def download_pdf(v: Visit, selector: str) -> bytes:
-    with v.page.expect_download() as info:
+    # A PDF is built in a child process at a lower priority: slow on a loaded machine.
+    with v.page.expect_download(timeout=90_000) as info:
         v.page.click(selector)
     path = info.value.path()
     assert path is not None

@@ -39,7 +39,11 @@ class PeriodIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    year: int = Field(description="The reporting year (for a fiscal year: the year it ends)")
+    # The bounds are checked (with translated messages) by the validators below; Field states
+    # them too, so that the OpenAPI schema publishes them.
+    year: int = Field(
+        ge=MIN_YEAR, le=MAX_YEAR, description="The reporting year (a fiscal year: the year it ends)"
+    )
     starts_on: date | None = Field(None, description="Fiscal year: its first day (YYYY-MM-DD)")
     ends_on: date | None = Field(None, description="Fiscal year: its last day (YYYY-MM-DD)")
     is_base_year: bool = Field(False, description="Make it the base year targets start from")
@@ -48,11 +52,18 @@ class PeriodIn(BaseModel):
         description="Start from the latest earlier year's lines: 'quantities' keeps their "
         "quantities, 'blank' sets them to 0 to fill in; comments and history are not copied",
     )
-    fte: float | None = Field(None, description="Full-time equivalents over the period")
-    revenue_keur: float | None = Field(None, description="Turnover, thousands of euros")
+    fte: float | None = Field(
+        None, ge=0, le=MAX_FTE, allow_inf_nan=False,
+        description="Full-time equivalents over the period",
+    )  # fmt: skip
+    revenue_keur: float | None = Field(
+        None, ge=0, le=MAX_REVENUE_KEUR, allow_inf_nan=False,
+        description="Turnover, thousands of euros",
+    )  # fmt: skip
     sector_activity: float | None = Field(
-        None, description="The sector's activity measure (e.g. skier-days)"
-    )
+        None, ge=0, le=MAX_SECTOR_ACTIVITY, allow_inf_nan=False,
+        description="The sector's activity measure (e.g. skier-days)",
+    )  # fmt: skip
 
     @field_validator("year", mode="before")
     @classmethod

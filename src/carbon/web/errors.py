@@ -56,7 +56,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        detail = exc.detail if isinstance(exc.detail, str) else None
+        detail: str | None = exc.detail if isinstance(exc.detail, str) else None
         if detail == _status_phrase(exc.status_code) and not _wants_json(request):
             # Starlette's own English phrase ("Not Found", "Method Not Allowed"): the page
             # already says it, translated.
