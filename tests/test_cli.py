@@ -169,3 +169,105 @@ def test_compute_refuses_a_ttc_spend_whose_rate_is_unknown(tmp_path: Path) -> No
     result = runner.invoke(app, ["compute", str(write(tmp_path, csv)), "--json"])
     assert result.exit_code == 1
     assert "line 2, column unit" in result.output and "VAT" in result.output
+
+
+# --- carbon admin / carbon period: an operator scripts a cohort's start of year ---------------
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'ops.db'}"
+    monkeypatch.setenv("CARBON_DATABASE_URL", url)
+    monkeypatch.setenv("CARBON_ENV", "test")
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    return url
+
+
+def ok(args: list[str], stdin: str | None = None) -> str:
+    result = runner.invoke(app, args, input=stdin)
+    assert result.exit_code == 0, result.output
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_an_operator_scripts_the_start_of_a_cohort(empty_db: str) -> None:
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import Session
+
+    from carbon.db.models import (
+        AuditLog,
+        CohortCoach,
+        Company,
+        Invitation,
+        Membership,
+        ReportingPeriod,
+        User,
+    )
+    from carbon.web.routes.admin_invitations import hash_token
+
+    assert ok(["admin", "programme", "create", "--code", "PZCM", "--name", "Zéro carbone"]) == (
+        "programme 1"
+    )
+    assert ok(["admin", "cohort", "create", "--programme", "PZCM", "--name", "Cohorte 3",
+               "--start", "2026-01-15", "--end", "2026-12-15"]) == "cohort 1"  # fmt: skip
+    assert ok(["admin", "company", "create", "--name", "Remontées du Col", "--country", "FR",
+               "--sector", "lift", "--legal-id", "732 829 320",
+               "--cohort", "1"]) == "company 1"  # fmt: skip
+    secret = "a long enough password\n"
+    assert ok(["admin", "user", "create", "--email", "root@example.org", "--admin"],
+              stdin=secret * 2) == "user 1"  # fmt: skip
+    assert ok(["admin", "user", "create", "--email", "Gerante@Example.org", "--company", "1"],
+              stdin=secret * 2) == "user 2"  # fmt: skip
+    link = ok(["admin", "user", "create", "--email", "coach@example.org", "--coach-of", "1",
+               "--invite", "--base-url", "https://carbon.example.org"])  # fmt: skip
+    assert link.startswith("invitation 1: https://carbon.example.org/invite/")
+    assert ok(["period", "create", "--company", "1", "--year", "2026", "--base-year",
+               "--fte", "12,5"]) == "period 1 (2026)"  # fmt: skip
+
+    with Session(create_engine(empty_db)) as s:
+        company = s.scalars(select(Company)).one()
+        assert (company.legal_id, company.enrolments[0].cohort.name) == ("732829320", "Cohorte 3")
+        root, user = s.scalars(select(User).order_by(User.id)).all()
+        assert root.is_admin and not user.is_admin
+        assert user.email == "gerante@example.org" and user.password_hash
+        assert s.scalars(select(Membership)).one().company_id == company.id
+        assert s.scalars(select(CohortCoach)).all() == []  # the coach is invited, not yet a user
+        invitation = s.scalars(select(Invitation)).one()
+        assert invitation.role == "coach"
+        # The invitation page finds the link's token by the same hash.
+        assert invitation.token_hash == hash_token(link.rsplit("/", 1)[1])
+        period = s.scalars(select(ReportingPeriod)).one()
+        assert (period.year, period.is_base_year, period.fte) == (2026, True, 12.5)
+        assert period.library_version.is_default  # the bundled library, made default
+        audited = {(a.entity, a.action) for a in s.scalars(select(AuditLog))}
+        assert {("company", "create"), ("user_account", "create"), ("membership", "create"),
+                ("reporting_period", "create"),
+                ("reporting_period", "base_year")} <= audited  # fmt: skip
+        assert all("password_hash" not in (a.after or {}) for a in s.scalars(select(AuditLog)))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["period", "create", "--company", "9", "--year", "2026"], "--company: no company 9"),
+    (["period", "create", "--company", "1", "--year", "20x6"], "--year: Give a number."),
+    (["period", "create", "--company", "1", "--year", "2026", "--fte", "inf"],
+     "--fte: Give a number."),
+    (["period", "create", "--company", "1", "--year", "2026", "--starts-on", "2025-10-01"],
+     "--ends-on: A fiscal year needs both its first and its last day."),
+    (["admin", "cohort", "create", "--programme", "NOPE", "--name", "x"],
+     "--programme: no programme with code 'NOPE'"),
+    (["admin", "company", "create", "--name", "X", "--legal-id", "123"], "--legal-id:"),
+    (["admin", "user", "create", "--email", "a@b.org"],
+     "give either --company (a member), --coach-of (a coach) or --admin"),
+])  # fmt: skip
+def test_admin_commands_name_what_is_wrong(empty_db: str, args: list[str], message: str) -> None:
+    ok(["admin", "company", "create", "--name", "Remontées du Col"])
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_a_second_period_for_the_same_year_is_refused(empty_db: str) -> None:
+    ok(["admin", "company", "create", "--name", "Remontées du Col"])
+    ok(["period", "create", "--company", "1", "--year", "2026"])
+    result = runner.invoke(app, ["period", "create", "--company", "1", "--year", "2026"])
+    assert result.exit_code == 1
+    assert "--year: 2026 is already open for company 1" in result.stderr

@@ -19,6 +19,7 @@ from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS, MIN_DRAWS
 from carbon.accounting.montecarlo import monte_carlo as run_monte_carlo
 from carbon.accounting.postes import POSTES_BY_CODE
+from carbon.cli_admin import admin_app, period_app
 from carbon.cli_console import err, fail, out
 from carbon.cli_export import export_app
 from carbon.cli_import import import_app
@@ -35,6 +36,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(factors_app, name="factors")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
+app.add_typer(admin_app, name="admin")
+app.add_typer(period_app, name="period")
 
 
 @app.command("compute")

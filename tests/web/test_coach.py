@@ -180,7 +180,8 @@ def test_peers_page_names_no_one_else(as_user: Any, world: World, db_session: Se
 
 
 def submit(as_user: Any, world: World) -> None:
-    r = as_user("alice").form(f"/periods/{world.period_a.id}/submit", follow_redirects=False)
+    url = f"/periods/{world.period_a.id}/submit"
+    r = as_user("alice").form(url, {"confirm": "yes"}, follow_redirects=False)
     assert r.status_code == 303
 
 
@@ -409,3 +410,16 @@ def test_a_kept_row_follows_its_data_and_its_language(
     assert row_cells()[4] == "4.1 t CO₂e 2024 · draft"
     assert row_cells("it")[4] == "4,1 t CO₂e 2024 · bozza"
     assert row_cells()[4] == "4.1 t CO₂e 2024 · draft"
+
+
+def test_a_coach_without_a_cohort_and_an_empty_cohort_say_what_next(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    from tests import factories as f
+
+    lonely = f.make_cohort(db_session, name="Cohort C")
+    db_session.flush()
+    page = as_user("alice").get("/cohorts").text
+    assert "An administrator names the coaches of each cohort" in page
+    empty = as_user("admin").get(f"/cohorts/{lonely.id}").text
+    assert "No company in this cohort yet." in empty

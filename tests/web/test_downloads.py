@@ -150,7 +150,9 @@ def test_certificates(as_user: Any, world: World) -> None:
     c = as_user("carol")
     body = " ".join(text(c.get(f"/cohorts/{cohort_a(world)}/certificates.pdf").content).split())
     assert "Certificate of participation" in body and "Alpha Remontées" in body
-    assert "Measured its carbon footprint for 2024: 3.6 t CO₂e." in body
+    # period_a is a draft: named without its figure, and not said to be validated.
+    assert "Started measuring its carbon footprint for 2024 (a draft" in body
+    assert "validated by its coach" not in body
     one = c.get(f"/companies/{world.company_a.id}/certificate.pdf?cohort={cohort_a(world)}")
     assert one.headers["content-disposition"].startswith('attachment; filename="certificate-alpha')
 
@@ -163,3 +165,46 @@ def test_a_period_that_cannot_be_computed_is_a_conflict(
     r = as_user("alice").get(f"/periods/{world.period_a.id}/report.pdf")
     assert r.status_code == 409
     assert "cannot be computed" in r.text
+
+
+def _certificate_text(c: Any, world: World) -> str:
+    r = c.get(f"/companies/{world.company_a.id}/certificate.pdf?cohort={cohort_a(world)}")
+    assert r.status_code == 200
+    return " ".join(text(r.content).split())
+
+
+def test_a_certificate_says_validated_only_for_the_validated_year(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    carol = as_user("carol")
+    # An older validated year does not make the latest (2025, submitted) validated.
+    world.period_a.status = "validated"
+    later = f.make_period(db_session, world.company_a, world.library, year=2025)
+    later.status = "submitted"
+    f.make_line(db_session, later, poste="2.1", factor_id="bundled:elec-fr-2022", quantity=10,
+                unit="MWh")  # fmt: skip
+    db_session.flush()
+    body = _certificate_text(carol, world)
+    # 10 MWh × 0.052 kg/kWh = 520 kg = 0.5 t.
+    assert "Measured its carbon footprint for 2025: 0.5 t CO₂e." in body
+    assert "submitted to its coach, who is reviewing it" in body
+    assert "validated by its coach" not in body
+    later.status = "validated"
+    db_session.flush()
+    assert "reviewed and validated by its coach" in _certificate_text(carol, world)
+
+
+def test_no_certificate_before_the_cohort_starts(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    from datetime import date, timedelta
+
+    cohort = world.company_a.enrolments[0].cohort
+    cohort.start_date = date.today() + timedelta(days=30)
+    db_session.flush()
+    carol = as_user("carol")
+    r = carol.get(f"/cohorts/{cohort.id}/certificates.pdf")
+    assert r.status_code == 409
+    assert "issued once the cohort has started" in r.text
+    one = carol.get(f"/companies/{world.company_a.id}/certificate.pdf?cohort={cohort.id}")
+    assert one.status_code == 409

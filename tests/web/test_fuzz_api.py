@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from carbon.demo.load import DEMO_PASSWORD
 from carbon.web.app import create_app
@@ -42,6 +43,14 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[st
     app.state.engine.dispose()
 
 
+# Operations whose input has rules across fields that JSON Schema cannot state (a fiscal year's
+# last day after its first, and named by the year it ends in): a schema-valid body may rightly get
+# 422 there. Every other check (no 5xx, responses as declared) still applies to them.
+CROSS_FIELD_RULES = {
+    "POST /api/companies/{company_id}/periods": [positive_data_acceptance],
+}
+
+
 def test_api_never_fails_and_matches_its_schema(api: tuple[Any, dict[str, Any]]) -> None:
     schema, auth = api
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -58,7 +67,10 @@ def test_api_never_fails_and_matches_its_schema(api: tuple[Any, dict[str, Any]])
             suppress_health_check=list(HealthCheck),
         )
         def run(case: Any) -> None:
-            case.call_and_validate(headers=auth["headers"], cookies=auth["cookies"])
+            case.call_and_validate(
+                headers=auth["headers"], cookies=auth["cookies"],
+                excluded_checks=CROSS_FIELD_RULES.get(case.operation.label, []),
+            )  # fmt: skip
             calls[case.operation.label] = calls.get(case.operation.label, 0) + 1
 
         run()

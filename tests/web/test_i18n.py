@@ -368,7 +368,10 @@ def test_language_switcher_posts_to_lang_and_sets_the_cookie(client: TestClient)
     assert list(buttons) == ["fr", "it", "en"]
     assert buttons["fr"].get("aria-current") == "true"
     assert buttons["it"].get("aria-current") is None
-    assert buttons["it"]["lang"] == "it" and buttons["it"]["aria-label"] == "Italiano"
+    # Its name holds the code people see and the language's own name (WCAG 2.5.3).
+    assert (
+        buttons["it"]["lang"] == "it" and buttons["it"].get_text(" ", strip=True) == "IT Italiano"
+    )
     assert form.select_one("input[name=next]")["value"] == "/page"
 
     csrf = form.select_one("input[name=csrf_token]")["value"]

@@ -121,7 +121,7 @@ def test_coach_cannot_confirm(as_user: Any, world: World, db_session: Session) -
 def test_submitted_period_refuses_imports(as_user: Any, world: World, db_session: Session) -> None:
     c = as_user("alice")
     token = token_of(upload(c, world.period_a.id, GOOD_FR))
-    c.form(f"/periods/{world.period_a.id}/submit")
+    c.form(f"/periods/{world.period_a.id}/submit", {"confirm": "yes"})
     assert c.get(f"/periods/{world.period_a.id}/import").status_code == 403
     r = upload(c, world.period_a.id, GOOD_FR)
     assert r.status_code == 403

@@ -61,6 +61,9 @@ EXPECTED: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/companies/{company_id}/plan/actions/{action_id}/delete"): A_READ,
     ("GET", "/companies/{company_id}/certificate.pdf"): A_COACH,
     ("GET", "/api/companies/{company_id}/periods"): A_READ,
+    ("POST", "/api/companies/{company_id}/periods"): A_READ,
+    ("POST", "/companies/{company_id}/periods"): A_READ,
+    ("POST", "/periods/{period_id}/base-year"): A_READ,
     ("GET", "/periods/{period_id}"): A_READ,
     ("GET", "/periods/{period_id}/activities"): A_READ,
     ("GET", "/periods/{period_id}/results"): A_READ,
@@ -119,6 +122,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str] | str] = {
 
 API_LINE = {"activity_id": "electricity-buildings", "quantity": 1.0, "unit": "kWh",
             "data_quality": "measured"}  # fmt: skip
+API_BODIES = {"/api/companies/{company_id}/periods": {"year": 2030}}
 
 
 def all_routes() -> set[tuple[str, str]]:
@@ -206,7 +210,9 @@ def test_no_persona_reaches_what_is_not_theirs(
                 r = c.get(url, params=queries.get(path), follow_redirects=False)
             elif method in ("PUT", "POST") and path.startswith("/api/"):
                 # A valid body, so that the route itself (not validation) answers.
-                body = API_LINE | ({"version_id": 1} if method == "PUT" else {})
+                body = API_BODIES.get(path, API_LINE) | (
+                    {"version_id": 1} if method == "PUT" else {}
+                )
                 r = c.request(method, url, json=body, headers=headers, follow_redirects=False)
             else:
                 data = {"csrf_token": c.csrf}

@@ -335,9 +335,10 @@ def test_build_dashboard_exact_figures(world: World, db_session: Session) -> Non
 def test_empty_period(as_user: Any, world: World, db_session: Session) -> None:
     empty = f.make_period(db_session, world.company_a, world.library, year=2026)
     page = soup(as_user("alice").get(f"/periods/{empty.id}/results"))
-    assert text(page, "#total-value") == "0.0 t CO₂e"
+    # No figures at all until there are lines: the page says what to do instead.
+    assert page.select_one("#total-value") is None
     assert page.select_one("canvas[data-chart=doughnut]") is None
-    assert "No emissions yet" in text(page, "main")
+    assert "No results yet: this year has no activity line." in text(page, "#no-results")
     assert "No activity line" in text(
         soup(as_user("alice").get(f"/periods/{empty.id}/postes/1.1")), "#no-lines"
     )

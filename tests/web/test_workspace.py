@@ -116,7 +116,7 @@ def test_stale_delete_is_a_conflict(as_user: Any, world: World, db_session: Sess
 
 def test_submitted_period_is_read_only(as_user: Any, world: World, db_session: Session) -> None:
     c = as_user("alice")
-    r = c.form(f"/periods/{world.period_a.id}/submit", follow_redirects=False)
+    r = c.form(f"/periods/{world.period_a.id}/submit", {"confirm": "yes"}, follow_redirects=False)
     assert r.status_code == 303
     db_session.refresh(world.period_a)
     assert world.period_a.status == "submitted"
@@ -125,3 +125,30 @@ def test_submitted_period_is_read_only(as_user: Any, world: World, db_session: S
         data={"activity_id": "electricity-buildings", "quantity": "5", "unit": "kWh"},
     )  # fmt: skip
     assert r.status_code == 403
+
+
+def test_submission_says_what_it_changes_and_asks_for_confirmation(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    c = as_user("alice")
+    page = c.get(f"/periods/{world.period_a.id}").text
+    assert "can no longer be changed" in page and 'name="confirm"' in page
+    r = c.form(f"/periods/{world.period_a.id}/submit", follow_redirects=False)
+    assert r.status_code == 422
+    assert "Tick the box to confirm the submission." in r.text
+    db_session.refresh(world.period_a)
+    assert world.period_a.status == "draft"
+
+
+def test_empty_period_and_results_say_what_to_do(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    for line in list(world.period_a.lines):
+        db_session.delete(line)
+    db_session.flush()
+    alice, carol = as_user("alice"), as_user("carol")
+    assert "add a line with the form below" in alice.get(f"/periods/{world.period_a.id}").text
+    coach_view = carol.get(f"/periods/{world.period_a.id}").text
+    assert "has not entered any activity line" in coach_view
+    results = alice.get(f"/periods/{world.period_a.id}/results").text
+    assert "No results yet: this year has no activity line." in results

@@ -90,6 +90,9 @@ class ReportingPeriod(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
+    # A fiscal year's first and last day; both null for the calendar year ``year``.
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
     is_base_year: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(16), default=PeriodStatus.draft)
     # Pinned when the period is created; changing it is an explicit, audited recomputation.

@@ -46,15 +46,27 @@ def _border(canvas: Canvas, _doc: Any) -> None:
 
 
 def achievements(c: Certificate) -> list[str]:
-    """What the company achieved, one sentence each."""
+    """What the company achieved, one sentence each: only what its data says is true.
+
+    A footprint still in draft is named without its figure (it may change); a submitted one
+    says its review is under way; only a validated one says the coach validated it.
+    """
     out = []
     if c.footprint_year is not None and c.footprint_kg is not None:
-        out.append(
-            _("Measured its carbon footprint for %(year)s: %(total)s.")
-            % {"year": c.footprint_year, "total": tco2e(c.footprint_kg)}
-        )
-        if c.footprint_validated:
-            out.append(_("Its footprint was reviewed and validated by its coach."))
+        if c.footprint_status == "draft":
+            out.append(
+                _("Started measuring its carbon footprint for %(year)s (a draft, not yet "
+                  "reviewed by its coach).") % {"year": c.footprint_year}
+            )  # fmt: skip
+        else:
+            out.append(
+                _("Measured its carbon footprint for %(year)s: %(total)s.")
+                % {"year": c.footprint_year, "total": tco2e(c.footprint_kg)}
+            )
+            if c.footprint_validated:
+                out.append(_("Its footprint was reviewed and validated by its coach."))
+            else:
+                out.append(_("Its footprint was submitted to its coach, who is reviewing it."))
     if c.actions:
         sentence = ngettext(
             "Built an action plan of %(n)s action, %(q)s with a quantified target.",

@@ -143,7 +143,8 @@ class Certificate:
     end: date | None
     footprint_year: int | None
     footprint_kg: float | None
-    footprint_validated: bool
+    footprint_validated: bool  # the year shown is validated (or locked), not merely another one
+    footprint_status: str | None  # that year's status: draft, submitted, validated, locked
     actions: int
     quantified: int
     expected_t: float
@@ -161,7 +162,10 @@ def certificates(report: CohortReport) -> list[Certificate]:
             end=report.end,
             footprint_year=c.latest_year if c.latest_kg else None,
             footprint_kg=c.latest_kg or None,
-            footprint_validated=c.validated,
+            # The year the certificate names, not any year: an older validated year does not
+            # make this one validated.
+            footprint_validated=c.latest_status in ("validated", "locked"),
+            footprint_status=c.latest_status if c.latest_kg else None,
             actions=c.actions,
             quantified=c.quantified,
             expected_t=c.expected_t,

@@ -7,6 +7,7 @@ again by itself, since connections come from the pool afresh.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -35,6 +36,13 @@ def error_response(request: Request, status: int, detail: str | None = None) -> 
     return render(request, "errors.html", ctx, blocks=["error"], status_code=status)
 
 
+def _status_phrase(status: int) -> str | None:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _exc: LoginRequired) -> Response:
@@ -48,7 +56,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        detail = exc.detail if isinstance(exc.detail, str) else None
+        detail: str | None = exc.detail if isinstance(exc.detail, str) else None
+        if detail == _status_phrase(exc.status_code) and not _wants_json(request):
+            # Starlette's own English phrase ("Not Found", "Method Not Allowed"): the page
+            # already says it, translated.
+            detail = None
         response = error_response(request, exc.status_code, detail)
         for k, v in (exc.headers or {}).items():
             response.headers[k] = v

@@ -47,6 +47,8 @@ def period_out(principal: Principal, period: ReportingPeriod) -> PeriodOut:
         id=period.id,
         company_id=period.company_id,
         year=period.year,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
         is_base_year=period.is_base_year,
         status=period.status,
         factor_library=period.library_version.label,

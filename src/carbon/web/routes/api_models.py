@@ -6,7 +6,7 @@ definition of each resource. Numbers are kgCO2e unless a field name says otherwi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,6 +38,8 @@ class PeriodOut(BaseModel):
     id: int
     company_id: int
     year: int
+    starts_on: date | None = Field(description="A fiscal year's first day; null: calendar year")
+    ends_on: date | None = Field(description="A fiscal year's last day; null: calendar year")
     is_base_year: bool
     status: Literal["draft", "submitted", "validated", "locked"]
     factor_library: str = Field(description="Label of the factor-library version it is pinned to")

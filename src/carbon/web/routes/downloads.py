@@ -9,6 +9,7 @@ in the reader's language (the request's locale) by carbon.reports, which knows n
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
 from fastapi import APIRouter, HTTPException, Response
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from carbon.accounting.engine import ComputationError
 from carbon.db.models import Cohort, ReportingPeriod
-from carbon.i18n import get_locale
+from carbon.i18n import fmt_date, get_locale
 from carbon.i18n import gettext as _
 from carbon.reports import exports, pool
 from carbon.reports.certificate import certificates_pdf
@@ -131,9 +132,20 @@ def cohort_export_xlsx(
     return _file(data, XLSX, f"carbon-{_cohort_name(cohort)}.xlsx")
 
 
+def _started(cohort: Cohort) -> None:
+    """A certificate of participation is refused before the cohort has started."""
+    if cohort.start_date is not None and date.today() < cohort.start_date:
+        raise HTTPException(
+            409,
+            _("Certificates of participation are issued once the cohort has started (%(date)s).")
+            % {"date": fmt_date(cohort.start_date)},
+        )
+
+
 @router.get("/cohorts/{cohort_id}/certificates.pdf")
 def cohort_certificates(cohort_id: Id, session: SessionDep, principal: PrincipalDep) -> Response:
     cohort = cohort_or_404(session, principal, cohort_id)
+    _started(cohort)
     items = certificates(cohort_report(session, cohort, get_locale()))
     pdf = _pdf(certificates_pdf, items, get_locale())
     return _file(pdf, PDF, f"certificates-{_cohort_name(cohort)}.pdf")
@@ -149,6 +161,7 @@ def company_certificate(
     company = company_or_404(session, principal, company_id)
     if not any(e.company_id == company.id for e in the_cohort.enrolments):
         raise not_found()
+    _started(the_cohort)
     data = cohort_report(session, the_cohort, get_locale(), company_ids={company.id})
     pdf = _pdf(certificates_pdf, certificates(data), get_locale())
     name = f"certificate-{slug(company.name, 'company')}-{_cohort_name(the_cohort)}.pdf"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -24,7 +25,7 @@ from carbon.web.access import (
     can_enter_data,
     coached_company_ids,
 )
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import company_or_404, period_or_404
 from carbon.web.templating import render
 
@@ -58,6 +59,11 @@ def company_page(
     request: Request, company_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     company = company_or_404(session, principal, company_id)
+    return render(request, "company.html", company_context(session, principal, company))
+
+
+def company_context(session: Session, principal: Principal, company: Company) -> dict[str, Any]:
+    """The company page: its periods with their totals, and the form that opens a new one."""
     periods = sorted(company.periods, key=lambda p: p.year, reverse=True)
     totals: dict[int, Any] = {}
     for p in periods:
@@ -65,11 +71,18 @@ def company_page(
             totals[p.id] = compute_period(session, p)
         except ComputationError:
             totals[p.id] = None
-    return render(
-        request,
-        "company.html",
-        {"company": company, "periods": periods, "results": totals},
+    may_open = can_enter_data(principal, company.id) or can_coach_company(
+        session, principal, company.id
     )
+    next_year = (periods[0].year + 1) if periods else date.today().year
+    return {
+        "company": company,
+        "periods": periods,
+        "results": totals,
+        "can_open": may_open,
+        "period_form": {"year": str(next_year), "copy_last_year": "none"},
+        "period_errors": {},
+    }
 
 
 def period_context(
@@ -111,13 +124,18 @@ def period_page(
 
 @router.post("/periods/{period_id}/submit")
 def submit_period(
-    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep, form: FormDep
 ) -> Response:
     period = period_or_404(session, principal, period_id)
     if not can_enter_data(principal, period.company_id):
         raise HTTPException(403, _("Only the company itself submits its footprint."))
     if period.status != "draft":
         raise HTTPException(409, _("Only a draft period can be submitted."))
+    if form.get("confirm") != "yes":
+        # Submitting makes the year read-only: it is done only when the person says they mean it.
+        ctx = period_context(session, principal, period)
+        ctx.update(form={}, errors={}, submit_error=_("Tick the box to confirm the submission."))
+        return render(request, "period.html", ctx, status_code=422)
     set_status(session, principal.id, period, "submitted")
     session.commit()
     return RedirectResponse(f"/periods/{period.id}", 303)
