@@ -261,7 +261,7 @@ def _page(request: Request, period: ReportingPeriod, status: int = 200, **ctx: A
     max_bytes = request.app.state.settings.max_upload_bytes
     context = {
         "period": period, "company": period.company, "preview": None, "refusal": None,
-        "token": None, "issue_text": issue_text, "decimals": decimals,
+        "token": None, "filename": None, "issue_text": issue_text, "decimals": decimals,
         "site_names": {s.id: s.name for s in period.company.sites},
         "limit_mb": max_bytes / 1_048_576, "template_lang": get_locale(), **ctx,
     }  # fmt: skip
@@ -336,7 +336,8 @@ def upload(
     except UploadError as exc:
         return _page(request, period, 422, refusal=exc.issue)
     token = _keep(request, principal, period, file.filename, data) if preview.ok else None
-    return _page(request, period, 200 if preview.ok else 422, preview=preview, token=token)
+    status = 200 if preview.ok else 422
+    return _page(request, period, status, preview=preview, token=token, filename=file.filename)
 
 
 async def _confirm_form(request: Request) -> FormData:
@@ -360,7 +361,7 @@ def confirm(
     try:
         preview = _analyse(session, period, name, data, max_bytes, get_locale())
         if not preview.ok:  # the library or the sites changed since the preview
-            return _page(request, period, 422, preview=preview)
+            return _page(request, period, 422, preview=preview, filename=name)
         lines = add_lines(session, principal.id, period, [asdict(r) for r in preview.rows])
         session.commit()
     except UploadError as exc:  # the same bytes read before: only a changed limit gets here
