@@ -119,3 +119,35 @@ def test_api_update_refuses_the_same_numbers(as_user: Any, world: World) -> None
     r = post_json(c, "PUT", f"/api/lines/{line.id}", body)
     assert r.status_code == 422, r.text
     assert r.json()["detail"][0]["msg"] == "Quantity: at most 1,000,000,000,000."
+
+
+# The other figures people give, each with its bound (carbon.inputs.numbers) and field name:
+# (persona, URL, the rest of a valid form, the field, its selector in the page answered).
+OTHER_FORMS = [
+    ("alice", "/companies/{company}/plan/actions", {"title": "LED", "status": "planned"},
+     "cost_eur", "#cost_eur-error", "Cost, €"),
+    ("alice", "/companies/{company}/plan/actions", {"title": "LED", "status": "planned"},
+     "expected_avoided_tco2e_per_year", "#expected_avoided_tco2e_per_year-error",
+     "Expected avoided, t CO₂e a year"),
+    ("admin", "/admin/companies", {"name": "Gamma", "country": "FR", "sector": "lift"},
+     "fte", "#f-fte-error", "Employees (FTE)"),
+    ("admin", "/admin/companies", {"name": "Gamma", "country": "FR", "sector": "lift"},
+     "revenue_keur", "#f-revenue_keur-error", "Revenue, k€"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", ["1e200", "NaN", "-inf", "-3"])
+@pytest.mark.parametrize(
+    ("persona", "url", "form", "field", "selector", "label"), OTHER_FORMS,
+    ids=[f"{case[0]}-{case[3]}" for case in OTHER_FORMS],
+)  # fmt: skip
+def test_plan_and_company_figures_are_bounded(
+    as_user: Any, world: World, persona: str, url: str, form: dict[str, str], field: str,
+    selector: str, label: str, typed: str,
+) -> None:  # fmt: skip
+    c = as_user(persona)
+    r = c.form(url.format(company=world.company_a.id), {**form, field: typed})
+    assert r.status_code == 422, r.text
+    error = soup(r).select_one(selector)
+    assert error is not None, r.text
+    assert error.get_text().startswith(f"{label}: "), error.get_text()

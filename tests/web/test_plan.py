@@ -345,7 +345,9 @@ def test_bad_action_shows_errors_and_stores_nothing(
     page = soup(r)
     assert page.select_one("#title-error") is not None
     assert "before the start date" in page.select_one("#end_date-error").get_text()
-    assert "positive number" in page.select_one("#cost_eur-error").get_text()
+    assert page.select_one("#cost_eur-error").get_text() == (
+        "Cost, €: 'beaucoup' is not a number; write it like 1 234,5."
+    )
     assert db_session.scalars(select(Action)).all() == []
 
 

@@ -117,7 +117,7 @@ def _engine_message(column: str, line: Mapping[str, Any], library: FactorLibrary
         params = {"value": line.get("factor_id"), "library": library.version}
         return message("factor_unknown", column, params)
     if column == "unit":
-        position = library.index.get_indexer([line.get("factor_id")])[0]
+        position = library.index.get_indexer(pd.Index([line.get("factor_id")]))[0]
         factor_unit = library.factors["unit"].iat[position] if position >= 0 else "?"
         params = {"value": line.get("unit"), "factor_unit": factor_unit}
         return message("unit_not_convertible", column, params)

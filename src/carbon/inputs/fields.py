@@ -68,4 +68,14 @@ JsonFactor = Annotated[float, *_JSON, AfterValidator(within(FACTOR_KGCO2E))]
 FormQuantity = Annotated[float, *_FORM, AfterValidator(within(QUANTITY))]
 FormFactor = Annotated[float, *_FORM, AfterValidator(within(FACTOR_KGCO2E))]
 
+
+def _within_context(value: float, info: ValidationInfo) -> float:
+    bound: Bound = (info.context or {})["bound"]
+    return within(bound)(value, info)
+
+
+# A form's number whose bound is given at validation (context={"bound": ...}): the figures of
+# the plan's and the administrator's forms, through carbon.inputs.validate.form_numbers.
+FormNumber = Annotated[float, *_FORM, AfterValidator(_within_context)]
+
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]

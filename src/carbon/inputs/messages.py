@@ -63,6 +63,11 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "evidence_ref": N_("Evidence"),
     "supplier_factor_kgco2e": N_("Supplier-specific factor"),
     "version_id": N_("Version"),
+    "fte": N_("Employees (FTE)"),
+    "revenue_keur": N_("Revenue, k€"),
+    "cost_eur": N_("Cost, €"),
+    "expected_avoided_tco2e_per_year": N_("Expected avoided, t CO₂e a year"),
+    "achieved_avoided_tco2e": N_("Achieved avoided, t CO₂e (measured)"),
 }
 
 # pydantic's own error types, as one of ours.

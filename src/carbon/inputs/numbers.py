@@ -34,6 +34,10 @@ MAX_FACTOR_KGCO2E: Final = 1e6
 MAX_FTE: Final = 1e6
 # Turnover in k€ (10⁹ k€ = 1,000 billion euros).
 MAX_TURNOVER_KEUR: Final = 1e9
+# An action's cost in euros: a thousand times what the programmes' firms invest in a year.
+MAX_COST_EUR: Final = 1e9
+# Tonnes CO2e avoided by one action (a year, or so far): above any member's whole footprint.
+MAX_AVOIDED_TCO2E: Final = 1e6
 # Characters of free text kept with a line (evidence_ref is a VARCHAR(500)).
 MAX_COMMENT: Final = 2000
 MAX_EVIDENCE_REF: Final = 500
@@ -52,6 +56,8 @@ FACTOR_KGCO2E: Final = Bound(0.0, MAX_FACTOR_KGCO2E)
 FTE: Final = Bound(0.0, MAX_FTE)
 TURNOVER_KEUR: Final = Bound(0.0, MAX_TURNOVER_KEUR)
 PERCENT: Final = Bound(0.0, 100.0)
+COST_EUR: Final = Bound(0.0, MAX_COST_EUR)
+AVOIDED_TCO2E: Final = Bound(0.0, MAX_AVOIDED_TCO2E)
 
 
 def number_issue(value: float, bound: Bound) -> tuple[str, dict[str, float]] | None:

@@ -17,9 +17,17 @@ import pandas as pd
 from carbon.accounting.postes import POSTE_CODES
 from carbon.db.models import ActionStatus, IntensityUnit, ReportingPeriod, TargetKind
 from carbon.imports.tabular import parse_decimal
+from carbon.inputs.numbers import AVOIDED_TCO2E, COST_EUR
+from carbon.inputs.validate import form_numbers
 from carbon.plan.services import ActionData
 
 LAST_TARGET_YEAR = 2100
+# An action's figures: checked like every number a person gives (carbon.inputs).
+ACTION_NUMBERS = {
+    "cost_eur": COST_EUR,
+    "expected_avoided_tco2e_per_year": AVOIDED_TCO2E,
+    "achieved_avoided_tco2e": AVOIDED_TCO2E,
+}
 
 
 def N_(message: str) -> str:
@@ -106,13 +114,8 @@ def parse_action_form(form: Mapping[str, str]) -> tuple[ActionData | None, dict[
     if status not in {s.value for s in ActionStatus}:
         errors["status"] = N_("Choose a status.")
     dates = _dates(form, errors)
-    numbers: dict[str, float | None] = {}
-    for key in ("cost_eur", "expected_avoided_tco2e_per_year", "achieved_avoided_tco2e"):
-        text = form.get(key, "").strip()
-        value = parse_number(text) if text else None
-        if text and (value is None or value < 0):
-            errors[key] = N_("Enter a positive number, for example 1 234,5.")
-        numbers[key] = value
+    numbers, number_errors = form_numbers(form, ACTION_NUMBERS)
+    errors.update(number_errors)
     if errors:
         return None, errors
     return {

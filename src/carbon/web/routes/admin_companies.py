@@ -19,7 +19,8 @@ from carbon.db.models import Cohort, Company, Enrolment, Sector
 from carbon.i18n import N_, fmt_plain
 from carbon.i18n import gettext as _
 from carbon.identifiers import InvalidIdentifier, normalise_legal_id
-from carbon.plan.forms import parse_number
+from carbon.inputs.numbers import FTE, TURNOVER_KEUR
+from carbon.inputs.validate import form_numbers
 from carbon.web.deps import FormDep, Id, SessionDep
 from carbon.web.routes.admin import AdminDep, audited, get_or_404
 from carbon.web.templating import render
@@ -54,12 +55,8 @@ def _values(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     sector = form.get("sector", "")
     if sector not in {s.value for s in Sector}:
         errors["sector"] = _("Choose a sector.")
-    numbers: dict[str, float | None] = {}
-    for key in ("fte", "revenue_keur"):
-        text = form.get(key, "").strip()
-        numbers[key] = parse_number(text) if text else None
-        if text and (numbers[key] is None or (numbers[key] or 0.0) < 0):
-            errors[key] = _("Enter a positive number, for example 1 234,5.")
+    numbers, number_errors = form_numbers(form, {"fte": FTE, "revenue_keur": TURNOVER_KEUR})
+    errors.update(number_errors)
     values = {
         "name": name,
         "country": country,
