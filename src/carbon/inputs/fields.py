@@ -60,11 +60,18 @@ def blank_is_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def published(bound: Bound) -> Any:
+    """The bound in the OpenAPI schema (checked by ``within``, which words the refusal)."""
+    return Field(json_schema_extra={"minimum": bound.low, "maximum": bound.high})
+
+
 # A JSON number (a string is refused, as the API always did) and a number typed in a form.
 _JSON = (Strict(), Field(allow_inf_nan=True))
 _FORM = (Field(allow_inf_nan=True), BeforeValidator(from_text))
-JsonQuantity = Annotated[float, *_JSON, AfterValidator(within(QUANTITY))]
-JsonFactor = Annotated[float, *_JSON, AfterValidator(within(FACTOR_KGCO2E))]
+JsonQuantity = Annotated[float, *_JSON, AfterValidator(within(QUANTITY)), published(QUANTITY)]
+JsonFactor = Annotated[
+    float, *_JSON, AfterValidator(within(FACTOR_KGCO2E)), published(FACTOR_KGCO2E)
+]
 FormQuantity = Annotated[float, *_FORM, AfterValidator(within(QUANTITY))]
 FormFactor = Annotated[float, *_FORM, AfterValidator(within(FACTOR_KGCO2E))]
 
