@@ -68,6 +68,7 @@ def published(bound: Bound) -> Any:
 # A JSON number (a string is refused, as the API always did) and a number typed in a form.
 _JSON = (Strict(), Field(allow_inf_nan=True))
 _FORM = (Field(allow_inf_nan=True), BeforeValidator(from_text))
+FORM_NUMBER = _FORM  # for models elsewhere: Annotated[float, *FORM_NUMBER, AfterValidator(...)]
 JsonQuantity = Annotated[float, *_JSON, AfterValidator(within(QUANTITY)), published(QUANTITY)]
 JsonFactor = Annotated[
     float, *_JSON, AfterValidator(within(FACTOR_KGCO2E)), published(FACTOR_KGCO2E)

@@ -63,6 +63,11 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "evidence_ref": N_("Evidence"),
     "supplier_factor_kgco2e": N_("Supplier-specific factor"),
     "version_id": N_("Version"),
+    "name": N_("Name"),
+    "country": N_("Country"),
+    "sector": N_("Sector"),
+    "sector_code": N_("NAF / ATECO code"),
+    "sector_unit_label": N_("Sector activity unit (skier-day, overnight stay…)"),
     "fte": N_("Employees (FTE)"),
     "revenue_keur": N_("Revenue, k€"),
     "cost_eur": N_("Cost, €"),
@@ -145,6 +150,8 @@ def error_field(error: ErrorDetails) -> str:
 
 
 def pydantic_message(error: ErrorDetails) -> str:
+    if error["type"] == "said":  # a model's own sentence, a message id in ctx["text"]
+        return gettext(str((error.get("ctx") or {}).get("text", "")))
     code, params = pydantic_code(error)
     field_name = error_field(error)
     if code == "required" and field_name in NUMBER_FIELDS:
@@ -155,11 +162,21 @@ def pydantic_message(error: ErrorDetails) -> str:
 NUMBER_FIELDS: Final = frozenset({"quantity", "supplier_factor_kgco2e"})
 
 
-def field_errors(errors: list[ErrorDetails]) -> dict[str, str]:
-    """Field -> message of a pydantic ``ValidationError.errors()``: the first one per field."""
+def field_errors(
+    errors: list[ErrorDetails], own: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Field -> message of a pydantic ``ValidationError.errors()``: the first one per field.
+
+    ``own`` maps a field to the message id its model words its refusal with (a name too long or
+    missing: "Give the company's name…"); numbers keep the shared words, naming their bound.
+    """
     out: dict[str, str] = {}
     for error in errors:
-        out.setdefault(error_field(error), pydantic_message(error))
+        name = error_field(error)
+        if own and name in own and not error["type"].startswith("number_"):
+            out.setdefault(name, gettext(own[name]))
+        else:
+            out.setdefault(name, pydantic_message(error))
     return out
 
 

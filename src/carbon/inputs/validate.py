@@ -19,7 +19,8 @@ def validated(model: type[M], values: Mapping[str, Any]) -> M:
     try:
         return model.model_validate(dict(values))
     except ValidationError as exc:
-        raise InputError(field_errors(exc.errors())) from None
+        own = getattr(model, "MESSAGES", None)
+        raise InputError(field_errors(exc.errors(), own)) from None
 
 
 def form_numbers(
