@@ -33,11 +33,8 @@ def test_the_column_check_agrees_with_the_single_check(values: list[float]) -> N
 ])  # fmt: skip
 def test_typed_numbers(text: str, value: float | None) -> None:
     assert parse_number(text) == value
-    assert (
-        parse_numbers(pd.Series([text], dtype=object)).iloc[0]
-        == (np.nan if value is None else value)
-        or value is None
-    )
+    parsed = parse_numbers(pd.Series([text], dtype=object)).iloc[0]
+    assert math.isnan(parsed) if value is None else parsed == value
 
 
 def test_nan_typed_is_a_number_to_refuse_not_an_unreadable_one() -> None:
