@@ -70,6 +70,8 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "sector_unit_label": N_("Sector activity unit (skier-day, overnight stay…)"),
     "fte": N_("Employees (FTE)"),
     "revenue_keur": N_("Revenue, k€"),
+    "title": N_("Title"),
+    "owner": N_("Owner"),
     "cost_eur": N_("Cost, €"),
     "expected_avoided_tco2e_per_year": N_("Expected avoided, t CO₂e a year"),
     "achieved_avoided_tco2e": N_("Achieved avoided, t CO₂e (measured)"),
@@ -173,7 +175,8 @@ def field_errors(
     out: dict[str, str] = {}
     for error in errors:
         name = error_field(error)
-        if own and name in own and not error["type"].startswith("number_"):
+        kind = error["type"]
+        if own and name in own and kind != "said" and not kind.startswith("number_"):
             out.setdefault(name, gettext(own[name]))
         else:
             out.setdefault(name, pydantic_message(error))
