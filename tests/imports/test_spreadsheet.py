@@ -369,8 +369,8 @@ def test_several_errors_reported_at_once_in_row_order(library: FactorLibrary) ->
     )
     errors, preview = run(library, "errors.csv", data)
     assert [(e.row, e.code) for e in errors] == [
-        (2, "quantity_not_number"), (2, "unit_unknown"),
-        (4, "activity_unknown"), (4, "quantity_negative"), (4, "quality_unknown"),
+        (2, "number_invalid"), (2, "unit_unknown"),
+        (4, "activity_unknown"), (4, "number_negative"), (4, "quality_unknown"),
     ]  # fmt: skip
     assert preview is not None and not preview.ok
     assert [r.row for r in preview.rows] == [3]  # the good row is previewed, not stored

@@ -322,3 +322,22 @@ def test_choosing_the_default_version(as_user: Any, world: World, db_session: Se
     # Periods keep the version they were created with.
     db_session.refresh(world.period_a)
     assert world.period_a.library_version_id == world.library.id
+
+
+def test_company_form_refuses_rather_than_cuts(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    """A NAF code longer than the 16 characters kept was silently cut; a field the form does
+    not have is refused by name (carbon.inputs.company.CompanyForm)."""
+    r = as_user("admin").form("/admin/companies", {
+        "name": "Gamma", "country": "FR", "sector": "lift", "sector_code": "X" * 17,
+        "fte": "1e7",
+    })  # fmt: skip
+    assert r.status_code == 422
+    page = BeautifulSoup(r.text, "html.parser")
+    assert page.select_one("#f-sector_code-error").get_text() == (
+        "NAF / ATECO code: at most 16 characters."
+    )
+    # 10⁶ FTE is the bound (carbon.inputs.numbers.MAX_FTE).
+    assert page.select_one("#f-fte-error").get_text() == "Employees (FTE): at most 1,000,000."
+    assert db_session.scalars(select(Company).where(Company.name == "Gamma")).all() == []

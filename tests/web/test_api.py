@@ -252,7 +252,8 @@ def test_unit_error_message(as_user: Any, world: World) -> None:
     body = {**NEW_LINE, "unit": "litre"}
     r = api(as_user("alice"), "POST", f"/api/periods/{world.period_a.id}/lines", json=body)
     (error,) = r.json()["detail"]
-    assert error["loc"] == ["body", "unit"] and "cannot convert 'litre' to 'kWh'" in error["msg"]
+    assert error["loc"] == ["body", "unit"]
+    assert error["msg"] == "Unit: 'litre' cannot be converted to the factor's unit 'kWh'."
 
 
 def test_submitted_period_is_read_only(as_user: Any, world: World, db_session: Session) -> None:

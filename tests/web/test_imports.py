@@ -217,11 +217,11 @@ def test_bad_row_is_located_and_nothing_can_be_confirmed(
     page = soup(r)
     rows = page.select("#import-errors tbody tr")
     assert len(rows) == 1
-    assert rows[0]["data-code"] == "quantity_not_number"
+    assert rows[0]["data-code"] == "number_invalid"
     # Row 3 of the sheet, under the header as the user wrote it.
     row, column, message = (td.get_text(strip=True) for td in rows[0].select("td"))
     assert (row, column) == ("3", "Quantité")
-    assert message == "'beaucoup' is not a number"
+    assert message == "Quantity: 'beaucoup' is not a number; write it like 1 234,5."
     assert "1 problem must be fixed" in page.select_one("#import-error-count").get_text()
     assert page.select_one("form.import-confirm") is None
     assert list(import_dir.glob("*.upload")) == []

@@ -345,7 +345,9 @@ def test_bad_action_shows_errors_and_stores_nothing(
     page = soup(r)
     assert page.select_one("#title-error") is not None
     assert "before the start date" in page.select_one("#end_date-error").get_text()
-    assert "positive number" in page.select_one("#cost_eur-error").get_text()
+    assert page.select_one("#cost_eur-error").get_text() == (
+        "Cost, €: 'beaucoup' is not a number; write it like 1 234,5."
+    )
     assert db_session.scalars(select(Action)).all() == []
 
 
@@ -428,3 +430,16 @@ def test_plan_of_a_company_without_periods(as_user: Any, world: World, db_sessio
     assert page.select_one("#target-form") is None  # a target needs a base year
     assert "No reporting period yet" in page.select_one("#trajectory").get_text()
     assert page.select_one("#action-form") is not None
+
+
+def test_action_owner_longer_than_kept_is_refused(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    """The owner column keeps 200 characters: a longer one is refused with the field's name
+    (carbon.inputs.plan.ActionForm), not cut by one database and refused by the other."""
+    r = as_user("alice").htmx("POST", f"{plan_url(world)}/actions", data={
+        "title": "LED", "status": "planned", "owner": "x" * 201,
+    })  # fmt: skip
+    assert r.status_code == 422
+    assert soup(r).select_one("#owner-error").get_text() == "Owner: at most 200 characters."
+    assert db_session.scalars(select(Action)).all() == []

@@ -79,13 +79,17 @@ def test_bad_line_shows_errors_and_stores_nothing(
         data={"activity_id": "electricity-buildings", "quantity": "beaucoup", "unit": "MWh"},
     )  # fmt: skip
     assert r.status_code == 422
-    assert "Enter a number" in soup(r).select_one("#quantity-error").get_text()
+    assert soup(r).select_one("#quantity-error").get_text() == (
+        "Quantity: 'beaucoup' is not a number; write it like 1 234,5."
+    )
     r = c.htmx(
         "POST", f"/periods/{world.period_a.id}/lines",
         data={"activity_id": "electricity-buildings", "quantity": "5", "unit": "litre"},
     )  # fmt: skip
     assert r.status_code == 422
-    assert "cannot convert 'litre' to 'kWh'" in soup(r).get_text()
+    assert soup(r).select_one("#unit-error").get_text() == (
+        "Unit: 'litre' cannot be converted to the factor's unit 'kWh'."
+    )
     after = db_session.scalar(select(ActivityLine.id).order_by(ActivityLine.id.desc()))
     assert before == after
 

@@ -21,11 +21,11 @@ from carbon.imports.spreadsheet_headers import COLUMNS, DEFAULT_HEADERS
 from carbon.imports.spreadsheet_issues import ImportIssue
 from carbon.imports.spreadsheet_read import QUANTITY_NUMBER
 from carbon.imports.tabular import fold, parse_decimal
+from carbon.inputs.numbers import QUANTITY, names_nan, number_issues, parse_numbers
 
 Mask = npt.NDArray[np.bool_]
 Objects = npt.NDArray[np.object_]
 
-MAX_QUANTITY = 1e12  # more than any small firm's year in any unit: a typing error
 # Words for data quality beyond the engine's (uncertainty.QUALITY_ALIASES), as people write them.
 _QUALITY_WORDS = {
     "releve": "measured", "releve compteur": "measured", "factures": "measured",
@@ -109,16 +109,19 @@ def quantities(chk: Check, df: pd.DataFrame, t: Mapping[str, pd.Series]) -> npt.
         else pd.Series(np.nan, index=df.index)
     )
     typed = text.where(number.isna(), "")  # cells written as text: every cell of a CSV
-    q = number.fillna(parse_decimal(typed)).to_numpy(dtype="float64", na_value=np.nan)
+    # parse_numbers reads "inf" and "1e400" as infinite, so that they are refused as such.
+    q = number.fillna(parse_numbers(typed)).to_numpy(dtype="float64", na_value=np.nan)
     written = {"value": text.to_numpy()}
     empty = mask(text == "")
     chk.flag(empty, "quantity", "quantity_missing")
     ambiguous = _ambiguous(typed, df.attrs.get("separator"))
     chk.flag(ambiguous, "quantity", "quantity_ambiguous", written)
-    chk.flag(~empty & np.isnan(q), "quantity", "quantity_not_number", written)
-    with np.errstate(invalid="ignore"):
-        chk.flag(q < 0, "quantity", "quantity_negative", written)
-        chk.flag(q > MAX_QUANTITY, "quantity", "quantity_too_large", written, limit="10¹²")
+    # The range and the messages of the form and the API (carbon.inputs): same refusal, same words.
+    chk.flag(names_nan(typed), "quantity", "number_not_finite", field="quantity")
+    chk.flag(~empty & np.isnan(q), "quantity", "number_invalid", written, field="quantity")
+    codes = number_issues(q, QUANTITY)
+    for code in ("number_not_finite", "number_negative", "number_too_large"):
+        chk.flag(codes == code, "quantity", code, field="quantity", max=QUANTITY.high)
     return np.asarray(q, dtype=np.float64)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from carbon.imports.tabular import TableError
+from carbon.inputs.messages import english
 
 # code -> English message; ``{name}`` placeholders are filled from the issue's params.
 MESSAGES: dict[str, str] = {
@@ -72,13 +73,10 @@ MESSAGES: dict[str, str] = {
     "quantity_missing": (
         "the quantity is empty (a formula whose result was not saved also reads as empty)"
     ),
-    "quantity_not_number": "'{value}' is not a number",
     "quantity_ambiguous": (
         "'{value}' can be read two ways (decimal mark or thousands separator): write it without "
         "thousands separator, with the same decimal mark as the rest of the column"
     ),
-    "quantity_negative": "the quantity {value} is negative",
-    "quantity_too_large": "the quantity {value} is implausibly large (over {limit})",
     "unit_missing": "the unit is empty",
     "unit_unknown": "unknown unit '{value}'",
     "unit_not_allowed": "'{value}' is not a unit for '{activity}': use {allowed}",
@@ -100,8 +98,16 @@ MESSAGES: dict[str, str] = {
 }
 
 
+# Codes shared with the form and the API: carbon.inputs.messages words them, naming the field.
+SHARED: frozenset[str] = frozenset(
+    {"number_invalid", "number_not_finite", "number_negative", "number_too_large"}
+)
+
+
 def render(code: str, params: Mapping[str, Any]) -> str:
     """The English message of ``code``; lists are joined, suggestions appended."""
+    if code in SHARED:
+        return english(code, str(params.get("field", "")), params)
     shown = {
         k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in params.items()
     }

@@ -1,22 +1,24 @@
 """Reading the target and action forms: typed values, or one message per field.
 
 Kept out of the route module so that the rules (a target year after the base year, an end date
-after the start, positive figures) can be read and tested on their own. Messages are English
-message ids marked with ``N_`` (so pybabel extracts them); the web layer translates them with
-``gettext`` when it shows them, since this package does not know the reader's language.
+after the start, bounded figures) can be read and tested on their own. The target's messages are
+English message ids marked with ``N_`` (so pybabel extracts them), translated by the web layer
+when it shows them; the action's come already worded in the reader's language from its model,
+:class:`carbon.inputs.plan.ActionForm` (gettext leaves them as they are).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
-from carbon.accounting.postes import POSTE_CODES
-from carbon.db.models import ActionStatus, IntensityUnit, ReportingPeriod, TargetKind
+from carbon.db.models import IntensityUnit, ReportingPeriod, TargetKind
 from carbon.imports.tabular import parse_decimal
+from carbon.inputs.messages import InputError
+from carbon.inputs.plan import ActionForm
+from carbon.inputs.validate import validated
 from carbon.plan.services import ActionData
 
 LAST_TARGET_YEAR = 2100
@@ -81,49 +83,22 @@ def parse_target_form(
     return TargetValues(base, int(year), pct, kind, unit), {}
 
 
-def _dates(form: Mapping[str, str], errors: dict[str, str]) -> dict[str, date | None]:
-    dates: dict[str, date | None] = {}
-    for key in ("start_date", "end_date"):
-        try:
-            dates[key] = date.fromisoformat(form[key]) if form.get(key) else None
-        except ValueError:
-            errors[key] = N_("Enter a date.")
-            dates[key] = None
-    start, end = dates["start_date"], dates["end_date"]
-    if start and end and end < start:
-        errors["end_date"] = N_("The end date comes before the start date.")
-    return dates
-
-
 def parse_action_form(form: Mapping[str, str]) -> tuple[ActionData | None, dict[str, str]]:
-    """``form["postes"]`` is the comma-joined list of ticked postes."""
-    errors: dict[str, str] = {}
-    title = form.get("title", "").strip()
-    if not title or len(title) > 200:
-        errors["title"] = N_("Give the action a title (200 characters at most).")
-    ticked = form.get("postes", "").split(",")
-    status = form.get("status", "")
-    if status not in {s.value for s in ActionStatus}:
-        errors["status"] = N_("Choose a status.")
-    dates = _dates(form, errors)
-    numbers: dict[str, float | None] = {}
-    for key in ("cost_eur", "expected_avoided_tco2e_per_year", "achieved_avoided_tco2e"):
-        text = form.get(key, "").strip()
-        value = parse_number(text) if text else None
-        if text and (value is None or value < 0):
-            errors[key] = N_("Enter a positive number, for example 1 234,5.")
-        numbers[key] = value
-    if errors:
-        return None, errors
+    """``form["postes"]`` is the comma-joined list of ticked postes; messages are translated
+    (:class:`carbon.inputs.plan.ActionForm`)."""
+    try:
+        action = validated(ActionForm, form)
+    except InputError as exc:
+        return None, exc.errors
     return {
-        "title": title,
-        "description": form.get("description", "").strip(),
-        "postes": ",".join(p for p in POSTE_CODES if p in ticked),
-        "status": status,
-        "owner": form.get("owner", "").strip() or None,
-        "start_date": dates["start_date"],
-        "end_date": dates["end_date"],
-        "cost_eur": numbers["cost_eur"],
-        "expected_avoided_tco2e_per_year": numbers["expected_avoided_tco2e_per_year"],
-        "achieved_avoided_tco2e": numbers["achieved_avoided_tco2e"],
+        "title": action.title,
+        "description": action.description,
+        "postes": action.postes_ticked(),
+        "status": action.status.value,
+        "owner": action.owner,
+        "start_date": action.start_date,
+        "end_date": action.end_date,
+        "cost_eur": action.cost_eur,
+        "expected_avoided_tco2e_per_year": action.expected_avoided_tco2e_per_year,
+        "achieved_avoided_tco2e": action.achieved_avoided_tco2e,
     }, {}

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from carbon.db.models import User
+from carbon.inputs.numbers import MAX_ID
 from carbon.web.access import Principal, load_principal
 
 # Identifiers are 32-bit integers in PostgreSQL: a larger one in a URL is simply not found (422
 # from validation), not a database error.
-MAX_ID = 2**31 - 1
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 SESSION_USER_KEY = "uid"

@@ -7,7 +7,10 @@ again by itself, since connections come from the pool afresh.
 from __future__ import annotations
 
 import logging
+import math
+from collections.abc import Sequence
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -19,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from carbon.i18n import gettext as _
+from carbon.inputs.messages import pydantic_message
 from carbon.web.deps import LoginRequired
 from carbon.web.templating import is_htmx, render
 
@@ -41,6 +45,30 @@ def _status_phrase(status: int) -> str | None:
         return HTTPStatus(status).phrase
     except ValueError:
         return None
+
+
+def _json_safe(value: Any) -> Any:
+    """A value JSON can carry: NaN and infinities (refused input, echoed back) become text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def api_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """FastAPI's 422 entries with each ``msg`` in the reader's language (carbon.inputs.messages),
+    and nothing that JSON cannot encode."""
+    out = []
+    for error in errors:
+        entry = dict(error)
+        if entry.get("type") != "checked" and tuple(entry.get("loc", ()))[:1] == ("body",):
+            entry["msg"] = pydantic_message(error)
+        # jsonable_encoder: a validator's error context may hold an exception object.
+        out.append(_json_safe(jsonable_encoder(entry)))
+    return out
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -69,8 +97,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if _wants_json(request):
-            # jsonable_encoder: a validator's error context may hold an exception object.
-            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+            return JSONResponse({"detail": api_errors(exc.errors())}, status_code=422)
         fields = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
         return error_response(request, 422, _("Invalid input: %(fields)s") % {"fields": fields})
 

@@ -1,8 +1,7 @@
 """Administration of companies: create and edit them, and see which cohorts they followed.
 
-The legal identifier is checked as it is typed (SIREN for France, Partita IVA for Italy, see
-:mod:`carbon.identifiers`): funders match companies by it, and a typo found at reporting time is
-much harder to fix. The country chooses the grid factors, so it is an ISO code from a short list.
+The form is checked by :class:`carbon.inputs.company.CompanyForm` (legal identifier, country,
+bounded figures); a refusal shows the form again with a message next to each field.
 """
 
 from __future__ import annotations
@@ -16,60 +15,24 @@ from sqlalchemy.orm import Session
 
 from carbon.db.audit import snapshot
 from carbon.db.models import Cohort, Company, Enrolment, Sector
-from carbon.i18n import N_, fmt_plain
-from carbon.i18n import gettext as _
-from carbon.identifiers import InvalidIdentifier, normalise_legal_id
-from carbon.plan.forms import parse_number
+from carbon.i18n import fmt_plain
+from carbon.inputs.company import COUNTRIES, CompanyForm
+from carbon.inputs.messages import InputError
+from carbon.inputs.validate import validated
 from carbon.web.deps import FormDep, Id, SessionDep
 from carbon.web.routes.admin import AdminDep, audited, get_or_404
 from carbon.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-# The programmes' territory (ALCOTRA: France and Italy) and the neighbours that share the Alps.
-COUNTRIES = ("FR", "IT", "CH", "AT", "DE", "SI", "MC")
-FIELDS = ("name", "country", "legal_id", "sector", "sector_code", "sector_unit_label", "fte",
-          "revenue_keur")  # fmt: skip
-IDENTIFIER_ERRORS = {
-    "siret": N_("This is a SIRET (14 digits): enter the SIREN, its first 9 digits."),
-    "length": N_("A SIREN has 9 digits; a Partita IVA has 11."),
-    "office": N_("This is not a valid Partita IVA: its office code (digits 8 to 10) is wrong."),
-    "check_digit": N_("The check digit does not match: look for a typo."),
-}
+FIELDS = tuple(CompanyForm.model_fields)
 
 
 def _values(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
-    errors: dict[str, str] = {}
-    name = form.get("name", "").strip()
-    if not name or len(name) > 200:
-        errors["name"] = _("Give the company's name (200 characters at most).")
-    country = form.get("country", "")
-    if country not in COUNTRIES:
-        errors["country"] = _("Choose the country.")
-    legal_id = None
     try:
-        legal_id = normalise_legal_id(country, form.get("legal_id", ""))
-    except InvalidIdentifier as exc:
-        errors["legal_id"] = _(IDENTIFIER_ERRORS[exc.code])
-    sector = form.get("sector", "")
-    if sector not in {s.value for s in Sector}:
-        errors["sector"] = _("Choose a sector.")
-    numbers: dict[str, float | None] = {}
-    for key in ("fte", "revenue_keur"):
-        text = form.get(key, "").strip()
-        numbers[key] = parse_number(text) if text else None
-        if text and (numbers[key] is None or (numbers[key] or 0.0) < 0):
-            errors[key] = _("Enter a positive number, for example 1 234,5.")
-    values = {
-        "name": name,
-        "country": country,
-        "legal_id": legal_id,
-        "sector": sector,
-        "sector_code": form.get("sector_code", "").strip()[:16] or None,
-        "sector_unit_label": form.get("sector_unit_label", "").strip()[:64] or None,
-        **numbers,
-    }
-    return values, errors
+        return validated(CompanyForm, form).values(), {}
+    except InputError as exc:
+        return {}, exc.errors
 
 
 def _form_of(company: Company) -> dict[str, str]:

@@ -13,13 +13,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.orm import Session
 
-from carbon.accounting.postes import normalise_poste
-from carbon.db.activity_lines import LineInputError, add_line, delete_line, update_line
-from carbon.db.models import ActivityLine, ReportingPeriod, Site
-from carbon.factors.bundled import find_activity
+from carbon.db.activity_lines import add_line, delete_line, site_country, update_line
+from carbon.db.models import ActivityLine, ReportingPeriod
+from carbon.db.writes import apply
 from carbon.i18n import gettext as _
+from carbon.inputs.line import line_values
+from carbon.inputs.messages import InputError
 from carbon.web.access import Principal, can_edit_period
 from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.loaders import line_or_404, period_or_404
@@ -43,40 +43,10 @@ def _editable(principal: Principal, period: ReportingPeriod) -> None:
 
 
 def _invalid(errors: dict[str, str]) -> RequestValidationError:
+    # "checked": the message is already ours, in the reader's language (see web/errors.py).
     return RequestValidationError(
-        [{"loc": ("body", k), "msg": v, "type": "value_error"} for k, v in errors.items()]
+        [{"loc": ("body", k), "msg": v, "type": "checked"} for k, v in errors.items()]
     )
-
-
-def _values(session: Session, period: ReportingPeriod, body: LineIn) -> dict[str, Any]:
-    """The line's values for activity_lines: an activity gives the poste and default factor."""
-    data = body.model_dump()
-    errors: dict[str, str] = {}
-    if body.activity_id:
-        act = find_activity(body.activity_id)
-        if act is None:
-            errors["activity_id"] = _("Unknown activity: choose one from the catalogue.")
-        else:
-            try:
-                if body.poste and normalise_poste(body.poste) != act.poste:
-                    errors["poste"] = _("This activity belongs to poste %(code)s.") % {
-                        "code": act.poste
-                    }
-            except ValueError as exc:
-                errors["poste"] = str(exc)
-            site = session.get(Site, body.site_id) if body.site_id else None
-            mine = site is not None and site.company_id == period.company_id
-            country = site.country if mine and site else period.company.country
-            data["poste"] = act.poste
-            data["factor_id"] = body.factor_id or act.factor_id_for(country)
-    else:
-        message = _("Give an activity_id, or a poste and a factor_id.")
-        for key in ("poste", "factor_id"):
-            if not getattr(body, key):
-                errors[key] = message
-    if errors:
-        raise _invalid(errors)
-    return data
 
 
 @router.get("/periods/{period_id}/lines", response_model=list[LineOut])
@@ -100,11 +70,10 @@ def api_create_line(
     period = period_or_404(session, principal, period_id)
     _editable(principal, period)
     try:
-        line = add_line(session, principal.id, period, _values(session, period, body))
-    except LineInputError as exc:
-        session.rollback()
+        values = line_values(body, site_country(session, period))
+        line = apply(session, lambda: add_line(session, principal.id, period, values))
+    except InputError as exc:
         raise _invalid(exc.errors) from None
-    session.commit()
     session.refresh(line)
     return line
 
@@ -120,14 +89,11 @@ def api_update_line(
     """Replace a line; ``version_id`` must be the one you read, else 409 (audited)."""
     line = line_or_404(session, principal, line_id)
     _editable(principal, line.period)
-    values = _values(session, line.period, body)
-    values.pop("version_id")
     try:
-        update_line(session, principal.id, line, values, expected_version=body.version_id)
-    except LineInputError as exc:
-        session.rollback()
+        values = line_values(body, site_country(session, line.period))
+        apply(session, lambda: update_line(session, principal.id, line, values, body.version_id))
+    except InputError as exc:
         raise _invalid(exc.errors) from None
-    session.commit()
     session.refresh(line)
     return line
 

@@ -7,13 +7,14 @@ definition of each resource. Numbers are kgCO2e unless a field name says otherwi
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from carbon.web.deps import MAX_ID
+# The request bodies are the shared input models: the forms and the import check the same way.
+from carbon.inputs.line import LineIn, LineUpdate, Quality
 
-Quality = Literal["measured", "estimated", "extrapolated"]
+__all__ = ["LineIn", "LineUpdate"]
 
 
 class ErrorOut(BaseModel):
@@ -68,37 +69,6 @@ class LineOut(BaseModel):
     version_id: int = Field(description="Send it back with PUT: a stale one gets 409")
     created_at: datetime
     updated_at: datetime | None
-
-
-class LineIn(BaseModel):
-    """An activity line: an ``activity_id`` from the catalogue, or a ``poste`` and a ``factor_id``.
-
-    With an activity, the factor follows the site's country (the company's when no site) unless
-    ``factor_id`` names another one of the period's library.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    activity_id: str | None = Field(None, max_length=100, examples=["groomer-diesel"])
-    poste: str | None = Field(None, max_length=3, examples=["1.2"])
-    factor_id: str | None = Field(None, max_length=128, examples=["bundled:diesel-b7-fr"])
-    quantity: Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False, examples=[1000])]
-    unit: str = Field(min_length=1, max_length=64, examples=["litre"])
-    data_quality: Quality = Field(
-        "estimated", description="Sets the activity uncertainty; unstated data is an estimate"
-    )
-    site_id: int | None = Field(None, ge=1, le=MAX_ID)
-    comment: str | None = Field(None, max_length=2000)
-    evidence_ref: str | None = Field(None, max_length=500, description="Invoice number, file name")
-    supplier_factor_kgco2e: Annotated[
-        float | None, Field(strict=True, ge=0, allow_inf_nan=False)
-    ] = Field(None, description="Supplier-specific factor per unit (market-based scope 2 only)")
-
-
-class LineUpdate(LineIn):
-    """The whole line as it should be, with the ``version_id`` it was read at."""
-
-    version_id: int = Field(ge=1, le=MAX_ID)
 
 
 class ChangeOut(BaseModel):

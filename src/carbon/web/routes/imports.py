@@ -49,6 +49,8 @@ from carbon.imports.spreadsheet import (
     template_xlsx,
     validate_rows,
 )
+from carbon.imports.spreadsheet_issues import SHARED
+from carbon.inputs.messages import message
 from carbon.web.access import Principal, can_edit_period
 from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.loaders import period_or_404
@@ -125,13 +127,10 @@ MESSAGES: Final[dict[str, str]] = {
     "quantity_missing": N_(
         "the quantity is empty (a formula whose result was not saved also reads as empty)"
     ),
-    "quantity_not_number": N_("'%(value)s' is not a number"),
     "quantity_ambiguous": N_(
         "'%(value)s' can be read two ways (decimal mark or thousands separator): write it "
         "without thousands separator, with the same decimal mark as the rest of the column"
     ),
-    "quantity_negative": N_("the quantity %(value)s is negative"),
-    "quantity_too_large": N_("the quantity %(value)s is implausibly large (over %(limit)s)"),
     "unit_missing": N_("the unit is empty"),
     "unit_unknown": N_("unknown unit '%(value)s'"),
     "unit_not_allowed": N_("'%(value)s' is not a unit for '%(activity)s': use %(allowed)s"),
@@ -161,7 +160,9 @@ class _Params(dict[str, Any]):
 def issue_text(issue: ImportIssue) -> str:
     """The issue's message in the reader's language, starting with a capital letter."""
     template = MESSAGES.get(issue.code)
-    if template is None:
+    if issue.code in SHARED:  # worded as the form and the API word it
+        text = message(issue.code, str(issue.params.get("field", "")), issue.params)
+    elif template is None:
         text = issue.message
     else:
         shown = _Params(
@@ -260,7 +261,7 @@ def _page(request: Request, period: ReportingPeriod, status: int = 200, **ctx: A
     max_bytes = request.app.state.settings.max_upload_bytes
     context = {
         "period": period, "company": period.company, "preview": None, "refusal": None,
-        "token": None, "issue_text": issue_text, "decimals": decimals,
+        "token": None, "filename": None, "issue_text": issue_text, "decimals": decimals,
         "site_names": {s.id: s.name for s in period.company.sites},
         "limit_mb": max_bytes / 1_048_576, "template_lang": get_locale(), **ctx,
     }  # fmt: skip
@@ -335,7 +336,8 @@ def upload(
     except UploadError as exc:
         return _page(request, period, 422, refusal=exc.issue)
     token = _keep(request, principal, period, file.filename, data) if preview.ok else None
-    return _page(request, period, 200 if preview.ok else 422, preview=preview, token=token)
+    status = 200 if preview.ok else 422
+    return _page(request, period, status, preview=preview, token=token, filename=file.filename)
 
 
 async def _confirm_form(request: Request) -> FormData:
@@ -359,7 +361,7 @@ def confirm(
     try:
         preview = _analyse(session, period, name, data, max_bytes, get_locale())
         if not preview.ok:  # the library or the sites changed since the preview
-            return _page(request, period, 422, preview=preview)
+            return _page(request, period, 422, preview=preview, filename=name)
         lines = add_lines(session, principal.id, period, [asdict(r) for r in preview.rows])
         session.commit()
     except UploadError as exc:  # the same bytes read before: only a changed limit gets here

@@ -1,26 +1,34 @@
 """Adding, editing and deleting activity lines from the period page (htmx fragments).
 
 Each successful change answers with the period's ``workspace`` block (lines and totals, updated
-in place) and a fresh ``line_form`` swapped out of band; a refused one re-renders the form with
-each message next to its field (422), and nothing is stored.
+in place) and a fresh ``line_form`` swapped out of band. A refused line (422, nothing stored)
+comes back as the form that sent it, with the values as typed and each message next to its
+field: the add-line form as ``line_form``, an edit as its table row (``line_editor``), retargeted
+there with ``HX-Retarget``, since the form's own target is the workspace. A line is edited in its
+own row; saved or cancelled, the workspace comes back with the focus on that line.
+
+The form is checked by :class:`carbon.inputs.line.LineForm`, the model the JSON API's
+``LineIn`` shares its fields, ranges and messages with.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-import pandas as pd
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from carbon.db.activity_lines import LineInputError, add_line, delete_line, update_line
-from carbon.db.models import ReportingPeriod, Site
-from carbon.factors.bundled import Activity, find_activity, search_activities
+from carbon.db.activity_lines import add_line, delete_line, site_country, update_line
+from carbon.db.models import ReportingPeriod
+from carbon.db.writes import apply
+from carbon.factors.bundled import search_activities
 from carbon.i18n import fmt_plain, get_locale
 from carbon.i18n import gettext as _
-from carbon.imports.tabular import parse_decimal
+from carbon.inputs.line import LineForm, line_values
+from carbon.inputs.messages import InputError
+from carbon.inputs.validate import validated
 from carbon.web.access import can_edit_period
-from carbon.web.deps import Id, PrincipalDep, RawFormDep, SessionDep
+from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import line_or_404, period_or_404
 from carbon.web.routes.workspace import period_context
 from carbon.web.templating import is_htmx, render
@@ -32,54 +40,29 @@ def _read_only() -> HTTPException:
     return HTTPException(403, _("This period is read-only: it has been submitted or validated."))
 
 
-def _line_data(
-    session: Any, period: ReportingPeriod, form: dict[str, str]
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Turn the form into line values: activity -> poste and factor, quantity parsed."""
-    errors: dict[str, str] = {}
-    activity: Activity | None = find_activity(form.get("activity_id", ""))
-    if activity is None:
-        errors["activity_id"] = _("Choose an activity from the list.")
-    site = session.get(Site, int(form["site_id"])) if form.get("site_id", "").isdigit() else None
-    country = site.country if site else period.company.country
-    quantity = parse_decimal(pd.Series([form.get("quantity", "")])).iloc[0]
-    if pd.isna(quantity):
-        errors["quantity"] = _("Enter a number, for example 1 234,5.")
-    data: dict[str, Any] = {
-        "activity_id": activity.activity_id if activity else None,
-        "poste": activity.poste if activity else "",
-        "factor_id": (form.get("factor_id") or "").strip()
-        or (activity.factor_id_for(country) if activity else ""),
-        "quantity": quantity,
-        "unit": form.get("unit", ""),
-        "data_quality": form.get("data_quality", ""),
-        "site_id": form.get("site_id") or None,
-        "comment": form.get("comment", ""),
-        "evidence_ref": form.get("evidence_ref", ""),
-    }
-    supplier = (form.get("supplier_factor_kgco2e") or "").strip()
-    if supplier:
-        value = parse_decimal(pd.Series([supplier])).iloc[0]
-        if pd.isna(value):
-            errors["supplier_factor_kgco2e"] = _("Enter a number of kgCO₂e per kWh.")
-        data["supplier_factor_kgco2e"] = value
-    return data, errors
-
-
 def _form_response(
     request: Request, session: Any, principal: Any, period: ReportingPeriod,
     form: dict[str, str], errors: dict[str, str], status: int = 422,
 ) -> Response:  # fmt: skip
+    """The form that was sent, in place: the add-line form, or the edited line's row."""
     ctx = period_context(session, principal, period)
     ctx.update(form=form, errors=errors)
-    return render(request, "period.html", ctx, blocks=["line_form"], status_code=status)
+    editing = bool(form.get("line_id"))
+    target = f"#line-{form['line_id']}" if editing else "#line-form"
+    # The form posts with the workspace as its target; its answer replaces the form instead.
+    headers = {"HX-Retarget": target, "HX-Reswap": "outerHTML"} if status != 200 else {}
+    block = "line_editor" if editing else "line_form"
+    return render(request, "period.html", ctx, blocks=[block], status_code=status, headers=headers)
 
 
-def _workspace_response(request: Request, session: Any, principal: Any, period: Any) -> Response:
+def _workspace_response(
+    request: Request, session: Any, principal: Any, period: Any, focus_line: int | None = None
+) -> Response:
     if not is_htmx(request):
-        return RedirectResponse(f"/periods/{period.id}", status_code=303)
+        anchor = f"#line-{focus_line}" if focus_line else ""
+        return RedirectResponse(f"/periods/{period.id}{anchor}", status_code=303)
     ctx = period_context(session, principal, period)
-    ctx.update(form={}, errors={}, oob=True)
+    ctx.update(form={}, errors={}, oob=True, focus_line=focus_line)
     return render(request, "period.html", ctx, blocks=["workspace", "line_form"])
 
 
@@ -113,58 +96,48 @@ def edit_line_form(
         "data_quality": line.data_quality,
         "site_id": str(line.site_id or ""),
         "comment": line.comment or "",
+        "evidence_ref": line.evidence_ref or "",
         "factor_id": "" if line.activity_id else line.factor_id,
+        "poste": "" if line.activity_id else line.poste,
         "supplier_factor_kgco2e": ""
         if line.supplier_factor_kgco2e is None
-        else str(line.supplier_factor_kgco2e),
+        else fmt_plain(line.supplier_factor_kgco2e),
     }
     return _form_response(request, session, principal, line.period, form, {}, status=200)
 
 
 @router.post("/periods/{period_id}/lines")
 def create_line(
-    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
-    raw: RawFormDep,
-) -> Response:  # fmt: skip
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep, form: FormDep
+) -> Response:
     period = period_or_404(session, principal, period_id)
     if not can_edit_period(principal, period):
         raise _read_only()
-    form = {k: str(v) for k, v in raw.items()}
-    data, errors = _line_data(session, period, form)
-    if not errors:
-        try:
-            add_line(session, principal.id, period, data)
-        except LineInputError as exc:
-            errors = exc.errors
-    if errors:
-        session.rollback()
-        return _form_response(request, session, principal, period, form, errors)
-    session.commit()
+    try:
+        values = line_values(validated(LineForm, form), site_country(session, period))
+        apply(session, lambda: add_line(session, principal.id, period, values))
+    except InputError as exc:
+        return _form_response(request, session, principal, period, form, exc.errors)
     return _workspace_response(request, session, principal, period)
 
 
 @router.post("/lines/{line_id}")
 def edit_line(
-    request: Request, line_id: Id, session: SessionDep, principal: PrincipalDep,
-    raw: RawFormDep,
-) -> Response:  # fmt: skip
+    request: Request, line_id: Id, session: SessionDep, principal: PrincipalDep, form: FormDep
+) -> Response:
     line = line_or_404(session, principal, line_id)
     period = line.period
     if not can_edit_period(principal, period):
         raise _read_only()
-    form = {k: str(v) for k, v in raw.items()}
-    data, errors = _line_data(session, period, form)
-    version = int(form.get("version_id", "0") or 0)
-    if not errors:
-        try:
-            update_line(session, principal.id, line, data, expected_version=version)
-        except LineInputError as exc:
-            errors = exc.errors
-    if errors:
-        session.rollback()
-        return _form_response(request, session, principal, period, form, errors)
-    session.commit()
-    return _workspace_response(request, session, principal, period)
+    shown = {**form, "line_id": str(line.id)}
+    try:
+        posted = validated(LineForm, form)
+        values = line_values(posted, site_country(session, period))
+        version = posted.version_id or 0
+        apply(session, lambda: update_line(session, principal.id, line, values, version))
+    except InputError as exc:
+        return _form_response(request, session, principal, period, shown, exc.errors)
+    return _workspace_response(request, session, principal, period, focus_line=line.id)
 
 
 @router.post("/lines/{line_id}/delete")

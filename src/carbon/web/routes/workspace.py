@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from carbon.web.access import (
     can_enter_data,
     coached_company_ids,
 )
-from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
+from carbon.web.deps import MAX_ID, FormDep, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import company_or_404, period_or_404
 from carbon.web.templating import render
 
@@ -114,11 +114,13 @@ def period_context(
 
 @router.get("/periods/{period_id}")
 def period_page(
-    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
-) -> Response:
+    request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
+    line: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:  # fmt: skip
+    """The period; ``line`` puts the focus on that line's row (a cancelled edit comes back)."""
     period = period_or_404(session, principal, period_id)
     ctx = period_context(session, principal, period)
-    ctx.update(form={}, errors={})
+    ctx.update(form={}, errors={}, focus_line=line)
     return render(request, "period.html", ctx, blocks=["workspace"])
 
 
