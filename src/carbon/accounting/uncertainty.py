@@ -18,6 +18,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbon.accounting.postes import POSTES
+
 DEFAULT_QUALITY_PCT: dict[str, float] = {"measured": 5.0, "estimated": 30.0, "extrapolated": 50.0}
 
 # Words people write in the data-quality column of a spreadsheet, in our three languages.
@@ -193,8 +195,6 @@ def rank_sources(lines: pd.DataFrame, total_u: float, n: int = 5) -> pd.DataFram
     reported apart are not in the total, so not in the ranking. ``line`` is the source's largest
     line, to name and link it.
     """
-    from carbon.accounting.postes import POSTES  # postes imports nothing of ours: no cycle
-
     apart = [p.code for p in POSTES if p.reported_apart]
     df = lines.loc[~lines["poste"].isin(apart), ["line", *SOURCE_COLUMNS, "kgco2e",
                                                   "uncertainty_pct"]]  # fmt: skip
