@@ -22,7 +22,7 @@ from carbon.accounting.reference import ReferenceData
 from carbon.i18n import N_
 
 # VAT rates in % by country and category. France: CGI art. 278 (standard 20 %), 279 (intermediate
-# 10 %), 278-0 bis (reduced 5.5 %); Monaco applies the French VAT (Franco-Monegasque customs
+# 10 %), 278-0 bis (reduced 5.5 %); Monaco applies the French VAT (Franco-Monegasque tax
 # convention of 18 May 1963). Italy: DPR 633/1972 art. 16 (aliquota ordinaria 22 %, ridotta 10 %,
 # minima 4 %; the 5 % of Tabella A parte II-bis is also accepted as a rate).
 VAT_RATES: dict[str, dict[str, float]] = {
