@@ -9,7 +9,8 @@ Two steps, kept apart so that the hot one stays a handful of numpy operations:
    loop per line.
 
 Rules (methodology.md): lines of postes 1.1, 1.2, 2.1 and 2.2 keep only the combustion sub-post of
-a split factor; the rest goes to 4.1. Biogenic CO2 and poste 1.5 are reported apart, not in the
+a split factor; the rest goes where its kind says (accounting/subposts.py: upstream 4.1,
+manufacture 4.2, end of life 4.3). Biogenic CO2 and poste 1.5 are reported apart, not in the
 total. Scope 2 is location-based; market-based where a line carries a supplier-specific factor.
 """
 
@@ -48,6 +49,11 @@ _UPSTREAM = _POSTE_INDEX[UPSTREAM_ENERGY_POSTE]
 REQUIRED_COLUMNS = ("poste", "factor_id", "quantity", "unit")
 MAX_REPORTED_ERRORS = 50
 _COLUMN_ORDER = {c: i for i, c in enumerate(REQUIRED_COLUMNS)}
+
+
+def moved_column(poste: str) -> str:
+    """The line-detail column of the parts of energy lines moved to ``poste`` by sub-post kind."""
+    return "kgco2e_upstream_4_1" if poste == UPSTREAM_ENERGY_POSTE else f"kgco2e_moved_{poste}"
 
 
 @dataclass(frozen=True)
@@ -241,7 +247,15 @@ def compute_encoded(
     in_poste = line_total - upstream
 
     by_poste = np.bincount(pi, weights=in_poste, minlength=N_POSTES).astype(np.float64)
-    by_poste[_UPSTREAM] += upstream.sum()
+    # What leaves an energy line goes to 4.1 unless its sub-post kind sends it elsewhere
+    # (manufacture to 4.2, end of life to 4.3): libraries without such parts pay no extra pass.
+    elsewhere = {
+        _POSTE_INDEX[poste]: q * per_unit[fp] * energy for poste, per_unit in arr.moved.items()
+    }
+    to_upstream = upstream - sum(elsewhere.values()) if elsewhere else upstream
+    by_poste[_UPSTREAM] += to_upstream.sum()
+    for idx, part in elsewhere.items():
+        by_poste[idx] += part.sum()
 
     # Uncertainty, Approach 1: a line's absolute variance is u_rel² × kgCO2e².
     u2 = arr.u_factor_squared(unknown_factor_pct)[fp] + enc.u_activity * enc.u_activity
@@ -250,7 +264,9 @@ def compute_encoded(
     var_upstream = float(np.dot(u2 * upstream, upstream))
     # A line's two parts are fully correlated: (a + b)² = a² + b² + 2ab for its own variance.
     total_var = float(var_poste[~_APART].sum() + var_upstream + 2 * np.dot(u2_in, upstream))
-    var_poste[_UPSTREAM] += var_upstream
+    var_poste[_UPSTREAM] += float(np.dot(u2 * to_upstream, to_upstream))
+    for idx, part in elsewhere.items():
+        var_poste[idx] += float(np.dot(u2 * part, part))
 
     flags = arr.flags[fp]  # one gather for both counts below
     biogenic = float(np.dot(q, arr.co2b[fp])) if arr.any_co2b else 0.0
@@ -269,7 +285,8 @@ def compute_encoded(
                 "factor_unit": np.asarray(arr.units, dtype=object)[arr.unit_code[fp]],
                 "kgco2e": line_total,
                 "kgco2e_in_poste": in_poste,
-                "kgco2e_upstream_4_1": upstream,
+                "kgco2e_upstream_4_1": to_upstream,
+                **{moved_column(POSTE_CODES[i]): v for i, v in elsewhere.items()},
                 "co2b_kg": q * arr.co2b[fp],
                 "uncertainty_pct": np.sqrt(u2) * 100.0,
                 "uncertainty_kgco2e": np.sqrt(u2) * np.abs(line_total),
