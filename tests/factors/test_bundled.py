@@ -205,12 +205,43 @@ def test_sub_posts_add_up_to_their_factor() -> None:
         assert value == pytest.approx(totals[fid], rel=0.005), fid
 
 
-def test_energy_factors_are_not_split_without_a_source() -> None:
-    # NGC gives no combustion/upstream split: the engine keeps the whole value in the poste.
+def test_fuels_are_split_where_a_source_publishes_the_split() -> None:
+    # The arrêté of 26 April 2017 publishes GNR's two parts: 2.51 (combustion) + 0.66 (amont)
+    # = 3.17 kgCO2e/L, the factor's total.
     share = load_bundled_library().combustion_share().set_index("factor_id")
-    assert not share.loc["bundled:diesel-b7-fr", "has_split"]
-    assert share.loc["bundled:diesel-b7-fr", "combustion_kgco2e"] == 3.10
+    assert share.loc["bundled:diesel-offroad-fr", "has_split"]
+    assert share.loc["bundled:diesel-offroad-fr", "combustion_kgco2e"] == pytest.approx(2.51)
     assert share.loc["bundled:laptop", "has_split"]
+
+
+def test_fuels_without_a_published_split_stay_whole() -> None:
+    # No source at hand splits these totals: their whole value stays in the line's poste, and
+    # the results count such lines.
+    lib = load_bundled_library()
+    share = lib.combustion_share().set_index("factor_id")
+    totals = lib.factors.set_index("factor_id")["total_kgco2e"]
+    for fid in (
+        "bundled:natural-gas-fr-2022", "bundled:heating-oil-fr", "bundled:diesel-b7-fr",
+        "bundled:diesel-b10-fr", "bundled:petrol-e5-e10-fr", "bundled:petrol-e85-fr",
+        "bundled:lpg-fuel-fr", "bundled:wood-logs-fr",
+    ):  # fmt: skip
+        assert not share.loc[fid, "has_split"], fid
+        assert share.loc[fid, "combustion_kgco2e"] == totals[fid], fid
+
+
+def test_every_sub_post_says_where_it_comes_from(tmp_path: Path) -> None:
+    folder = _copy_bundle(tmp_path)
+    path = folder / "subposts.csv"
+    text = path.read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    assert header[-2:] == ["source", "note"]
+    # Blank the source of the last row: the library refuses to load, naming the row.
+    last = text[-1]
+    cells = last.split(",")
+    text[-1] = ",".join(cells[:4]) + ',,"a note"'
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(LibraryError, match=rf"subposts.csv row {len(text)}: source is empty"):
+        load_bundled_library(folder)
 
 
 # --------------------------------------------------------------------------- broken libraries
