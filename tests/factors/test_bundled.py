@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from carbon.accounting.engine import compute
 from carbon.accounting.factors import FACTOR_COLUMNS, LibraryError
 from carbon.accounting.postes import POSTES_BY_CODE
 from carbon.accounting.units import conversion_factor, is_known
@@ -423,3 +424,22 @@ def test_search_without_match_or_text() -> None:
     assert search_activities("zzzz", "fr") == []
     assert len(search_activities("", "fr")) == len(activities())
     assert len(search_activities("électricité", "fr", limit=2)) == 2
+
+
+def test_biomass_fuels_carry_their_biogenic_co2_reported_apart() -> None:
+    # Published values, not zero (methodology.md §4): wood 112,000 kg CO2/TJ (IPCC 2006 vol. 2
+    # table 2.2) / 277,778 kWh per TJ = 0.4032 kg per kWh PCI; biomethane 54,600 kg/TJ
+    # = 0.19656 per kWh PCI / 1.11 = 0.1771 per kWh PCS; E85 0.85 × 0.789 × 1.9116 = 1.28 per L.
+    lib = load_bundled_library()
+    co2b = lib.factors.set_index("factor_id")["co2b_kg"]
+    assert co2b["bundled:wood-logs-fr"] == pytest.approx(112_000 / 277_777.8, rel=1e-3)
+    assert co2b["bundled:wood-pellets-fr"] == pytest.approx(0.4032)
+    assert co2b["bundled:wood-pellets-fr-tonne"] == pytest.approx(0.4032 * 4600, rel=1e-4)
+    assert co2b["bundled:biomethane-grid-fr"] == pytest.approx(54_600 / 277_777.8 / 1.11, rel=1e-3)
+    assert co2b["bundled:petrol-e85-fr"] == pytest.approx(0.85 * 0.789 * 1.9116, rel=1e-2)
+    # 10,000 kWh PCI of logs in 1.1: 10,000 × 0.046 = 460 kg CO2e in the total; biogenic CO2
+    # 10,000 × 0.4032 = 4,032 kg, apart.
+    logs = {"poste": "1.1", "factor_id": "bundled:wood-logs-fr", "quantity": 10_000}
+    r = compute(pd.DataFrame([{**logs, "unit": "kWh PCI"}]), lib)
+    assert r.total_kgco2e == pytest.approx(460.0)
+    assert r.biogenic_co2_kg == pytest.approx(4032.0)

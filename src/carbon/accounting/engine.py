@@ -10,8 +10,9 @@ Two steps, kept apart so that the hot one stays a handful of numpy operations:
 
 Rules (methodology.md): lines of postes 1.1, 1.2, 2.1 and 2.2 keep only the combustion sub-post of
 a split factor; the rest goes where its kind says (accounting/subposts.py: upstream 4.1,
-manufacture 4.2, end of life 4.3). Biogenic CO2 and poste 1.5 are reported apart, not in the
-total. Scope 2 is location-based; market-based where a line carries a supplier-specific factor.
+manufacture 4.2, end of life 4.3). Biogenic CO2 is reported apart ("hors bilan"), not in the
+total; poste 1.5 counts in category 1. Scope 2 is location-based; market-based where a line
+carries a supplier-specific factor.
 """
 
 from __future__ import annotations

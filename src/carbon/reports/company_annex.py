@@ -105,8 +105,9 @@ def methodology(r: PeriodReport) -> list[Flowable]:
         ),
         _(
             "For fuels and electricity, only the combustion part stays in postes 1.1, 1.2, 2.1 and "
-            "2.2; the upstream part goes to poste 4.1. Biogenic CO₂ and biomass (poste 1.5) are "
-            "reported apart, not in the total."
+            "2.2; the upstream part goes to poste 4.1, the manufacture of vehicles and equipment "
+            "to 4.2. Biogenic CO₂ is reported apart (hors bilan), not in the total; biomass "
+            "(poste 1.5) counts in category 1."
         ),
         _(
             "Each line's relative uncertainty combines the factor's and the activity data's "

@@ -202,7 +202,7 @@ class PeriodReport:
         return out
 
     def largest_sources(self, n: int = 10) -> list[Source]:
-        """Activities by emissions (biomass, reported apart, left out), largest first."""
+        """Activities by emissions (any poste kept out of the total left out), largest first."""
         sums: dict[tuple[str, str], float] = {}
         for line in self.lines:
             if POSTES_BY_CODE[line.poste].reported_apart:
