@@ -39,12 +39,13 @@ def test_intensities_per_fte_revenue_and_sector_unit() -> None:
 def test_trajectories_from_the_base_year() -> None:
     report = sample.period_a(targets=(TargetInfo(2024, 3620.0, 2030, 42.0),))
     paths = report.trajectories()
-    # SBTi: 3,620 × (1 − 0.042 × 6) = 2,707.76 in 2030; WB2C: 3,620 × (1 − 0.025 × 6) = 3,077.
-    assert paths["sbti"][2030] == pytest.approx(2707.76)
-    assert paths["wb2c"][2030] == pytest.approx(3077.0)
+    # SBTi per scope group: scopes 1+2 3,620 × (1 − 0.042 × 6) = 2,707.76 in 2030; scope 3
+    # (0 kg in the base year) 0 × (1 − 0.025 × 6) = 0. Never 4.2 % of the whole footprint.
+    assert paths["sbti_s12"][2030] == pytest.approx(2707.76)
+    assert paths["sbti_s3"][2030] == 0.0
     # Target: 42 % over 6 years, i.e. 3,620 × 0.58 = 2,099.6 in 2030.
     assert paths["target"][2030] == pytest.approx(2099.6)
-    assert min(paths["sbti"]) == 2024 and max(paths["sbti"]) == 2030
+    assert min(paths["sbti_s12"]) == 2024 and max(paths["sbti_s12"]) == 2030
     assert sample.period_a(history=()).trajectories() == {}
 
 
