@@ -82,6 +82,7 @@ def test_methodology_annex_lists_every_factor() -> None:
         assert fid in annex.replace("\n", "")
     assert sample.library().version in annex
     assert "Nos Gestes Climat" in annex
+    assert "IPCC AR5, 100 years" in " ".join(annex.split())  # the GWP set, stated
     assert "not yet checked" in annex
     assert "3.1000 / litre" not in annex and "3.100 / litre" in annex  # 3 decimals for 1–10
 

@@ -168,3 +168,13 @@ def test_cohort_xlsx() -> None:
     assert rows[1][col["Change, %"]] == pytest.approx(-10.0)
     assert rows[2][col["t CO₂e per FTE"]] == pytest.approx(0.6)  # 3 t / 5 FTE
     assert rows[3][col["Base year"]] is None
+
+
+def test_exports_state_the_gwp_set() -> None:
+    # Every CO2e figure rests on AR5 100-year GWPs (methodology.md §10): the exports say so.
+    for data, sheet in ((exports.beges_xlsx(sample.period_a(), "fr"), "BEGES"),
+                        (exports.period_xlsx(sample.period_a(), "fr"), fr("Results"))):  # fmt: skip
+        rows = list(_sheet(data, sheet).values)
+        assert [fr("Global warming potentials"), fr("IPCC AR5, 100 years")] in [
+            list(r[:2]) for r in rows
+        ]

@@ -67,6 +67,8 @@ def _preamble(r: PeriodReport) -> list[list[Cell]]:
         [_("Year"), r.year],
         [_("Status"), labels.period_status(r.status)],
         [_("Factor library"), r.result.library_version],
+        # Every CO2e figure rests on one GWP set: say which (docs/methodology.md §10).
+        [_("Global warming potentials"), _("IPCC AR5, 100 years")],
     ]
 
 
