@@ -55,16 +55,19 @@ def test_biogenic_co2_is_reported_apart() -> None:
     assert r.biogenic_co2_kg == pytest.approx(7000.0)
 
 
-def test_poste_1_5_is_reported_apart_from_the_total() -> None:
-    # 2 t × 1,000 = 2,000 in 1.5 (apart); 100 L diesel in 3.5 = 310 in the total.
+def test_poste_1_5_counts_in_category_1_and_the_total() -> None:
+    # BEGES v5's table and ISO 14064-1 put land use (1.5) in category 1 (methodology.md §4):
+    # 2 t × 1,000 = 2,000 in 1.5; 100 L diesel in 3.5 = 310; total 2,310, scope 1 2,000.
     r = compute(
         lines(("1.5", "forest", 2, "tonne", "measured"), ("3.5", "diesel", 100, "litre", None)),
         LIB,
     )
     assert r.by_poste["1.5"] == pytest.approx(2000.0)
-    assert r.reported_apart_kgco2e == pytest.approx(2000.0)
-    assert r.total_kgco2e == pytest.approx(310.0)
-    assert sum(r.by_category.values()) == pytest.approx(310.0)
+    assert r.reported_apart_kgco2e == 0.0
+    assert r.total_kgco2e == pytest.approx(2310.0)
+    assert r.by_category[1] == pytest.approx(2000.0)
+    assert r.by_scope[1] == pytest.approx(2000.0)
+    assert sum(r.by_category.values()) == pytest.approx(2310.0)
 
 
 def test_scope2_market_based_uses_supplier_factor() -> None:

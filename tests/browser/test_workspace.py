@@ -46,7 +46,7 @@ def test_add_a_line_through_the_search_updates_the_total_in_place(company_page: 
     choice = page.locator("#activity-results a[data-activity='groomer-diesel']")
     choice.click()
     page.wait_for_selector("#unit option[value='litre']", state="attached")
-    page.fill("#quantity", "1000")
+    page.fill("#quantity", "10000")
     page.select_option("#unit", "litre")
     page.click("#line-form button[type=submit]")
     page.wait_for_function(
@@ -54,9 +54,10 @@ def test_add_a_line_through_the_search_updates_the_total_in_place(company_page: 
         arg=before.strip(),
     )
     after = page.locator("#total-value").inner_text()
-    # 1 000 L × 3,10 kgCO2e/L (bundled:diesel-b7-fr) = 3 100 kg = 3,1 t: a whole number of
-    # tenths, so the total shown (rounded to 0,1 t) moves by exactly 3,1.
-    assert parse_number(after) - parse_number(before) == pytest.approx(3.1)
+    # Groomers burn off-road diesel: 10 000 L × 3,17 kgCO2e/L (bundled:diesel-offroad-fr)
+    # = 31 700 kg = 31,7 t: a whole number of tenths, so the total shown (rounded to 0,1 t)
+    # moves by exactly 31,7.
+    assert parse_number(after) - parse_number(before) == pytest.approx(31.7)
     assert page.url == url
     assert page.evaluate("window.carbonNoReload") is True
     assert page.locator("#line-form #quantity").input_value() == ""  # a fresh form

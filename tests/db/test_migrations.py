@@ -155,3 +155,42 @@ def test_sqlite_migrations_run_without_foreign_key_cascades(tmp_path: Path) -> N
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_0007_reclassifies_stored_sub_posts_by_their_names(empty_database_url: str) -> None:
+    # A library stored before 0007 has "combustion" and "other"; after it, "Amont" is upstream
+    # (4.1), "Fabrication" manufacture (4.2), "Fin de vie" end of life (4.3).
+    migrate.upgrade(empty_database_url, "0003")
+    engine = make_engine(Settings(database_url=empty_database_url))
+    names = {1: ("Combustion", "combustion"), 2: ("Amont", "other"), 3: ("Fabrication", "other")}
+    names[4] = ("Fin de vie", "other")
+    names[5] = ("Divers", "other")
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO library_version (id, label, source, content_digest, factor_count,"
+                " imported_at, is_default)"
+                " VALUES (1, 'old', 'ademe', 'x', 1, CURRENT_TIMESTAMP, false)"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO factor (id, library_version_id, factor_id, total_kgco2e,"
+                " uncertainty_is_default, checked, estimate) VALUES (1, 1, 'car', 0.2, false,"
+                " true, false)"
+            )
+            for pk, (name, kind) in names.items():
+                connection.exec_driver_sql(
+                    "INSERT INTO factor_subpost (id, factor_pk, name, kind, kgco2e)"
+                    f" VALUES ({pk}, 1, '{name}', '{kind}', 0.01)"
+                )
+        migrate.upgrade(empty_database_url)
+        with engine.connect() as connection:
+            kinds = dict(connection.exec_driver_sql("SELECT name, kind FROM factor_subpost").all())
+        assert kinds == {
+            "Combustion": "combustion",
+            "Amont": "upstream",
+            "Fabrication": "manufacture",
+            "Fin de vie": "end_of_life",
+            "Divers": "other",
+        }
+    finally:
+        engine.dispose()

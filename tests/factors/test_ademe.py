@@ -172,14 +172,14 @@ def test_sub_posts_and_their_kinds():
     assert lib.subposts.to_dict("records") == [
         {"factor_id": "20002", "name": "Combustion", "kind": "combustion", "kgco2e": 0.187},
         # "Nom poste français" empty: named by "Type poste"
-        {"factor_id": "20002", "name": "Amont", "kind": "other", "kgco2e": 0.04},
+        {"factor_id": "20002", "name": "Amont", "kind": "upstream", "kgco2e": 0.04},
         {
             "factor_id": "20003",
             "name": "Combustion à la centrale",
             "kind": "combustion",
             "kgco2e": 0.01,
         },
-        {"factor_id": "20003", "name": "Fabrication", "kind": "other", "kgco2e": 0.02},
+        {"factor_id": "20003", "name": "Fabrication", "kind": "manufacture", "kgco2e": 0.02},
     ]
     share = lib.combustion_share().set_index("factor_id")
     assert share.loc["20002", "combustion_kgco2e"] == pytest.approx(0.187)

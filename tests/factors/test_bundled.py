@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from carbon.accounting.engine import compute
 from carbon.accounting.factors import FACTOR_COLUMNS, LibraryError
 from carbon.accounting.postes import POSTES_BY_CODE
 from carbon.accounting.units import conversion_factor, is_known
@@ -231,12 +232,43 @@ def test_sub_posts_add_up_to_their_factor() -> None:
         assert value == pytest.approx(totals[fid], rel=0.005), fid
 
 
-def test_energy_factors_are_not_split_without_a_source() -> None:
-    # NGC gives no combustion/upstream split: the engine keeps the whole value in the poste.
+def test_fuels_are_split_where_a_source_publishes_the_split() -> None:
+    # The arrêté of 26 April 2017 publishes GNR's two parts: 2.51 (combustion) + 0.66 (amont)
+    # = 3.17 kgCO2e/L, the factor's total.
     share = load_bundled_library().combustion_share().set_index("factor_id")
-    assert not share.loc["bundled:diesel-b7-fr", "has_split"]
-    assert share.loc["bundled:diesel-b7-fr", "combustion_kgco2e"] == 3.10
+    assert share.loc["bundled:diesel-offroad-fr", "has_split"]
+    assert share.loc["bundled:diesel-offroad-fr", "combustion_kgco2e"] == pytest.approx(2.51)
     assert share.loc["bundled:laptop", "has_split"]
+
+
+def test_fuels_without_a_published_split_stay_whole() -> None:
+    # No source at hand splits these totals: their whole value stays in the line's poste, and
+    # the results count such lines.
+    lib = load_bundled_library()
+    share = lib.combustion_share().set_index("factor_id")
+    totals = lib.factors.set_index("factor_id")["total_kgco2e"]
+    for fid in (
+        "bundled:natural-gas-fr-2022", "bundled:heating-oil-fr", "bundled:diesel-b7-fr",
+        "bundled:diesel-b10-fr", "bundled:petrol-e5-e10-fr", "bundled:petrol-e85-fr",
+        "bundled:lpg-fuel-fr", "bundled:wood-logs-fr",
+    ):  # fmt: skip
+        assert not share.loc[fid, "has_split"], fid
+        assert share.loc[fid, "combustion_kgco2e"] == totals[fid], fid
+
+
+def test_every_sub_post_says_where_it_comes_from(tmp_path: Path) -> None:
+    folder = _copy_bundle(tmp_path)
+    path = folder / "subposts.csv"
+    text = path.read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    assert header[-2:] == ["source", "note"]
+    # Blank the source of the last row: the library refuses to load, naming the row.
+    last = text[-1]
+    cells = last.split(",")
+    text[-1] = ",".join(cells[:4]) + ',,"a note"'
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(LibraryError, match=rf"subposts.csv row {len(text)}: source is empty"):
+        load_bundled_library(folder)
 
 
 # --------------------------------------------------------------------------- broken libraries
@@ -431,3 +463,22 @@ def test_bundled_text_fits_the_factor_table_columns() -> None:
         if isinstance(column.type, String) and column.type.length and column.name in factors:
             longest = int(factors[column.name].astype("string").fillna("").str.len().max())
             assert longest <= column.type.length, column.name
+
+
+def test_biomass_fuels_carry_their_biogenic_co2_reported_apart() -> None:
+    # Published values, not zero (methodology.md §4): wood 112,000 kg CO2/TJ (IPCC 2006 vol. 2
+    # table 2.2) / 277,778 kWh per TJ = 0.4032 kg per kWh PCI; biomethane 54,600 kg/TJ
+    # = 0.19656 per kWh PCI / 1.11 = 0.1771 per kWh PCS; E85 0.85 × 0.789 × 1.9116 = 1.28 per L.
+    lib = load_bundled_library()
+    co2b = lib.factors.set_index("factor_id")["co2b_kg"]
+    assert co2b["bundled:wood-logs-fr"] == pytest.approx(112_000 / 277_777.8, rel=1e-3)
+    assert co2b["bundled:wood-pellets-fr"] == pytest.approx(0.4032)
+    assert co2b["bundled:wood-pellets-fr-tonne"] == pytest.approx(0.4032 * 4600, rel=1e-4)
+    assert co2b["bundled:biomethane-grid-fr"] == pytest.approx(54_600 / 277_777.8 / 1.11, rel=1e-3)
+    assert co2b["bundled:petrol-e85-fr"] == pytest.approx(0.85 * 0.789 * 1.9116, rel=1e-2)
+    # 10,000 kWh PCI of logs in 1.1: 10,000 × 0.046 = 460 kg CO2e in the total; biogenic CO2
+    # 10,000 × 0.4032 = 4,032 kg, apart.
+    logs = {"poste": "1.1", "factor_id": "bundled:wood-logs-fr", "quantity": 10_000}
+    r = compute(pd.DataFrame([{**logs, "unit": "kWh PCI"}]), lib)
+    assert r.total_kgco2e == pytest.approx(460.0)
+    assert r.biogenic_co2_kg == pytest.approx(4032.0)

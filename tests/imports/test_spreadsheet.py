@@ -186,14 +186,14 @@ def test_french_csv_cp1252_semicolons_decimal_comma_thousands(library: FactorLib
     assert [r.row for r in preview.rows] == [2, 3, 5, 6]  # the blank line 4 is counted
     groomer, lifts, refrigerant, snowmobile = preview.rows
 
-    # 1 234,5 L of diesel × 3.1 kgCO2e/L = 3 826.95 kgCO2e
+    # Groomers burn off-road diesel (GNR): 1 234,5 L × 3.17 kgCO2e/L = 3 913.365 kgCO2e
     assert groomer.activity_id == "groomer-diesel"
     assert groomer.activity_name == "Gazole des dameuses (GNR)"
-    assert (groomer.poste, groomer.factor_id) == ("1.2", "bundled:diesel-b7-fr")
+    assert (groomer.poste, groomer.factor_id) == ("1.2", "bundled:diesel-offroad-fr")
     assert (groomer.quantity, groomer.unit) == (1234.5, "litre")  # "L" stored as the catalogue
     assert (groomer.site_id, groomer.data_quality) == (1, "measured")
     assert (groomer.comment, groomer.evidence_ref) == ("Cuves de janvier", "FAC-0012")
-    assert groomer.kgco2e == pytest.approx(3826.95)
+    assert groomer.kgco2e == pytest.approx(3913.365)
     # 48.250 kWh is 48 250 kWh in a decimal-comma column; × 0.052 kgCO2e/kWh = 2 509 kgCO2e
     assert (lifts.quantity, lifts.poste, lifts.site_id) == (48250.0, "2.1", 1)
     assert lifts.kgco2e == pytest.approx(2509.0)
@@ -206,8 +206,8 @@ def test_french_csv_cp1252_semicolons_decimal_comma_thousands(library: FactorLib
     assert (snowmobile.quantity, snowmobile.unit) == (1234.5, "litre")
     assert snowmobile.data_quality == "estimated"
     assert snowmobile.kgco2e == pytest.approx(3333.15)
-    # 3 826.95 + 2 509 + 4 810 + 3 333.15 = 14 479.1
-    assert preview.total_kgco2e == pytest.approx(14479.1)
+    # 3 913.365 + 2 509 + 4 810 + 3 333.15 = 14 565.515
+    assert preview.total_kgco2e == pytest.approx(14565.515)
     assert preview.warnings == []
     assert preview.library_version == library.version
 
@@ -250,9 +250,9 @@ def test_italian_xlsx_with_site_countries(library: FactorLibrary) -> None:
     )
     assert [r.row for r in preview.rows] == [2, 3, 5, 6]
     battipista, building, fleet, lifts = preview.rows
-    # 800 L × 3.1 kgCO2e/L = 2 480 kgCO2e
+    # Off-road diesel (GNR): 800 L × 3.17 kgCO2e/L = 2 536 kgCO2e
     assert (battipista.unit, battipista.activity_name) == ("litre", "Gasolio dei battipista")
-    assert battipista.kgco2e == pytest.approx(2480.0)
+    assert battipista.kgco2e == pytest.approx(2536.0)
     # An Italian site uses the Italian grid (ISPRA 2022): 12 000 kWh × 0.2655 kgCO2/kWh = 3 186 kg
     assert building.factor_id == "bundled:elec-it-2022"
     assert building.evidence_ref == "20682"  # a number typed in a text column, kept as text
@@ -263,8 +263,8 @@ def test_italian_xlsx_with_site_countries(library: FactorLibrary) -> None:
     # Factor given: the unit is converted by the engine, 2.5 MWh = 2 500 kWh × 0.052 = 130
     assert (lifts.factor_id, lifts.unit, lifts.quantity) == ("bundled:elec-fr-2022", "MWh", 2.5)
     assert lifts.kgco2e == pytest.approx(130.0)
-    # 2 480 + 3 186 + 3 789.915 + 130 = 9 585.915
-    assert preview.total_kgco2e == pytest.approx(9585.915)
+    # 2 536 + 3 186 + 3 789.915 + 130 = 9 641.915
+    assert preview.total_kgco2e == pytest.approx(9641.915)
 
 
 def test_english_csv_with_bom_and_thousands_commas(library: FactorLibrary) -> None:
@@ -277,17 +277,17 @@ def test_english_csv_with_bom_and_thousands_commas(library: FactorLibrary) -> No
     preview = ok_preview(library, "footprint.csv", data, locale="en")
     groomer, hotel, refrigerant = preview.rows
     assert groomer.activity_name == "Snow groomer diesel"
-    # 1,234.5 L × 3.1 = 3 826.95; 12 nights × 6.93 = 83.16; 500 g = 0.5 kg × 1 924 = 962
-    assert groomer.kgco2e == pytest.approx(3826.95)
+    # 1,234.5 L GNR × 3.17 = 3 913.365; 12 nights × 6.93 = 83.16; 500 g = 0.5 kg × 1 924 = 962
+    assert groomer.kgco2e == pytest.approx(3913.365)
     assert (hotel.unit, hotel.kgco2e) == ("nuitée", pytest.approx(83.16))
     assert (refrigerant.unit, refrigerant.kgco2e) == ("g", pytest.approx(962.0))
-    assert preview.total_kgco2e == pytest.approx(3826.95 + 83.16 + 962.0)
+    assert preview.total_kgco2e == pytest.approx(3913.365 + 83.16 + 962.0)
 
 
 def test_utf16_tab_separated_text_export(library: FactorLibrary) -> None:
     text = "Attività\tQuantità\tUnità\r\nGasolio dei battipista\t10\tlitri\r\n"
     preview = ok_preview(library, "export.txt", text.encode("utf-16"), locale="it")
-    assert preview.rows[0].kgco2e == pytest.approx(31.0)  # 10 L × 3.1
+    assert preview.rows[0].kgco2e == pytest.approx(31.7)  # 10 L GNR × 3.17
 
 
 # --------------------------------------------------------------------------- templates
@@ -304,8 +304,8 @@ def test_template_imports_cleanly(locale: str, kind: str, library: FactorLibrary
     assert [r.activity_id for r in preview.rows] == [
         "groomer-diesel", "electricity-lifts", "refrigerant-r410a",
     ]  # fmt: skip
-    # 1 234,5 L × 3.1 = 3 826.95; 48 250 kWh × 0.052 = 2 509; 2,5 kg × 1 924 = 4 810
-    assert [r.kgco2e for r in preview.rows] == pytest.approx([3826.95, 2509.0, 4810.0])
+    # 1 234,5 L GNR × 3.17 = 3 913.365; 48 250 kWh × 0.052 = 2 509; 2,5 kg × 1 924 = 4 810
+    assert [r.kgco2e for r in preview.rows] == pytest.approx([3913.365, 2509.0, 4810.0])
     assert [r.data_quality for r in preview.rows] == ["measured", "measured", "estimated"]
     groomer = find_activity("groomer-diesel")
     assert groomer is not None and preview.rows[0].activity_name == groomer.name(locale)
@@ -445,7 +445,7 @@ def test_company_country_picks_the_grid_factor(library: FactorLibrary) -> None:
 def test_dash_placeholders_mean_empty(library: FactorLibrary) -> None:
     (row,) = ok_preview(library, "dash.csv", fr_csv("groomer-diesel;-;—;5;litre;-;-;-;--")).rows
     assert (row.poste, row.factor_id, row.comment, row.evidence_ref) == (
-        "1.2", "bundled:diesel-b7-fr", None, None,
+        "1.2", "bundled:diesel-offroad-fr", None, None,
     )  # fmt: skip
 
 
@@ -472,5 +472,6 @@ def test_large_file_is_checked_as_whole_columns(library: FactorLibrary) -> None:
     rows = [f"groomer-diesel;;;{i},5;litre;;facture;;F-{i}" for i in range(5000)]
     preview = ok_preview(library, "big.csv", fr_csv(*rows))
     assert len(preview.rows) == 5000
-    # Σ (i + 0.5) for i < 5000 = 4999 × 5000 / 2 + 5000 × 0.5 = 12 500 000 L; × 3.1 = 38 750 000
-    assert preview.total_kgco2e == pytest.approx(38_750_000.0)
+    # Σ (i + 0.5) for i < 5000 = 4999 × 5000 / 2 + 5000 × 0.5 = 12 500 000 L; GNR × 3.17
+    # = 39 625 000
+    assert preview.total_kgco2e == pytest.approx(39_625_000.0)

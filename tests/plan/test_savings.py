@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from carbon.plan.library import find_library_action
-from carbon.plan.savings import propose_saving
+from carbon.plan.savings import heat_pump_saving_kg, propose_saving
 
 
 def action(action_id: str):  # type: ignore[no-untyped-def]
@@ -48,3 +48,16 @@ def test_falls_back_to_the_poste() -> None:
 def test_nothing_to_reduce_proposes_nothing() -> None:
     assert propose_saving(action("rail-offers-guests"), {"2.1": 520.0}, {}) is None
     assert propose_saving(action("rail-offers-guests"), {"3.4": 0.0}, {"visitors-car": 0.0}) is None
+
+
+def test_heat_pump_saving_follows_the_site_grid() -> None:
+    # 100,000 kWh PCS of gas × 0.221 = 22,100 kg. Heat 100,000 × 0.9 = 90,000 kWh; COP 3:
+    # 30,000 kWh of electricity.
+    # France 0.052: 30,000 × 0.052 = 1,560 kg; saving 22,100 − 1,560 = 20,540 kg (92.9 %).
+    assert heat_pump_saving_kg(100_000, 22_100, 0.052) == pytest.approx(20_540.0)
+    # Italy 0.409: 30,000 × 0.409 = 12,270 kg; saving 22,100 − 12,270 = 9,830 kg (44.5 %),
+    # not a flat 60 % (13,260 kg).
+    assert heat_pump_saving_kg(100_000, 22_100, 0.409) == pytest.approx(9_830.0)
+    # A grid dirtier than the boiler saves nothing (never a negative saving): 30,000 × 0.8
+    # = 24,000 > 22,100.
+    assert heat_pump_saving_kg(100_000, 22_100, 0.8) == 0.0

@@ -90,7 +90,10 @@ def period_a(**kw: Any) -> PeriodReport:
         "result": result,
         "lines": lines,
         "factors": (factor_info(DIESEL, 1, 3100.0), factor_info(ELEC, 1, 520.0)),
-        "history": (YearTotal(2024, 3620.0, result.uncertainty_kgco2e, "validated", True),),
+        # Scopes 1+2 = 520 (2.1) + 3,100 (1.2) = 3,620; scope 3 = 0.
+        "history": (
+            YearTotal(2024, 3620.0, result.uncertainty_kgco2e, "validated", True, 3620.0, 0.0),
+        ),
         "targets": (),
         "actions": (
             ActionInfo(

@@ -51,8 +51,8 @@ def test_scope_view_and_categories() -> None:
 
 
 def test_change_since_base_year_and_trajectories() -> None:
-    base = YearTotal(2022, 4000.0, 300.0, "validated", True)
-    current = YearTotal(2024, 3620.0, 226.8, "draft", False)
+    base = YearTotal(2022, 4000.0, 300.0, "validated", True, 4000.0, 0.0)
+    current = YearTotal(2024, 3620.0, 226.8, "draft", False, 3620.0, 0.0)
     report = sample.period_a(
         year=2024, is_base_year=False, status="draft", history=(base, current),
         targets=(TargetInfo(2022, 4000.0, 2030, 42.0),),
@@ -61,7 +61,8 @@ def test_change_since_base_year_and_trajectories() -> None:
     body = "\n".join(seq)
     # (3,620 − 4,000) / 4,000 = −9.5 %, i.e. −380 kg = −0.4 t.
     assert "-9.5%" in body and "(-0.4 t CO₂e)" in body
-    # SBTi from 4,000 kg in 2022, 4.2 % a year: 2024 -> 4,000 × (1 − 0.084) = 3,664 kg = 3.7 t.
+    # SBTi from scopes 1+2's 4,000 kg in 2022, 4.2 % a year: 2024 -> 4,000 × (1 − 0.084)
+    # = 3,664 kg = 3.7 t.
     assert follows(seq, "2024", "3.6", "0.2", "draft", "-9.5%", "3.7")
     assert "Target: 42% below 2022 by 2030" in body
 
@@ -81,6 +82,7 @@ def test_methodology_annex_lists_every_factor() -> None:
         assert fid in annex.replace("\n", "")
     assert sample.library().version in annex
     assert "Nos Gestes Climat" in annex
+    assert "IPCC AR5, 100 years" in " ".join(annex.split())  # the GWP set, stated
     assert "not yet checked" in annex
     assert "3.1000 / litre" not in annex and "3.100 / litre" in annex  # 3 decimals for 1–10
 

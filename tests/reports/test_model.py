@@ -39,21 +39,21 @@ def test_intensities_per_fte_revenue_and_sector_unit() -> None:
 def test_trajectories_from_the_base_year() -> None:
     report = sample.period_a(targets=(TargetInfo(2024, 3620.0, 2030, 42.0),))
     paths = report.trajectories()
-    # SBTi: 3,620 × (1 − 0.042 × 6) = 2,707.76 in 2030; WB2C: 3,620 × (1 − 0.025 × 6) = 3,077.
-    assert paths["sbti"][2030] == pytest.approx(2707.76)
-    assert paths["wb2c"][2030] == pytest.approx(3077.0)
+    # SBTi per scope group: scopes 1+2 3,620 × (1 − 0.042 × 6) = 2,707.76 in 2030; scope 3
+    # (0 kg in the base year) 0 × (1 − 0.025 × 6) = 0. Never 4.2 % of the whole footprint.
+    assert paths["sbti_s12"][2030] == pytest.approx(2707.76)
+    assert paths["sbti_s3"][2030] == 0.0
     # Target: 42 % over 6 years, i.e. 3,620 × 0.58 = 2,099.6 in 2030.
     assert paths["target"][2030] == pytest.approx(2099.6)
-    assert min(paths["sbti"]) == 2024 and max(paths["sbti"]) == 2030
+    assert min(paths["sbti_s12"]) == 2024 and max(paths["sbti_s12"]) == 2030
     assert sample.period_a(history=()).trajectories() == {}
 
 
 def test_largest_sources_add_up_lines_of_the_same_activity() -> None:
     base = sample.period_a()
     extra = replace(base.lines[0], line_id=3, kgco2e=260.0)  # a second electricity invoice
-    biomass = replace(base.lines[0], line_id=4, poste="1.5", activity="Bois", kgco2e=9e9)
-    sources = sample.period_a(lines=(*base.lines, extra, biomass)).largest_sources()
-    # Diesel 3,100 first (85.6 % of 3,620); electricity 520 + 260 = 780; biomass left out.
+    sources = sample.period_a(lines=(*base.lines, extra)).largest_sources()
+    # Diesel 3,100 first (85.6 % of 3,620); electricity 520 + 260 = 780.
     assert [(s.activity, round(s.kgco2e)) for s in sources] == [
         ("Gazole des dameuses (GNR)", 3100), ("Électricité des bâtiments", 780)]  # fmt: skip
     assert sources[0].share_pct == pytest.approx(100 * 3100 / 3620)

@@ -140,9 +140,14 @@ def test_beges_xlsx_has_22_postes_in_tonnes() -> None:
     assert postes["2.1"][3] == pytest.approx(0.52)  # 520 kg
     assert postes["1.2"][3] == pytest.approx(3.1)  # 3,100 kg
     assert postes["1.2"][5] == pytest.approx(0.2192, abs=1e-4)  # 3,100 × 7.07 %
-    total = table[-1]
+    total = table[-2]
     assert total[2] == fr("Total") and total[3] == pytest.approx(3.62)
-    assert fr("reported apart, not in the total") in postes["1.5"][2]
+    # Poste 1.5 counts in the total (no "reported apart" label); biogenic CO2 has its own line
+    # after the total, outside it ("hors bilan"): 0 t here, the sample burns no biomass.
+    assert fr("reported apart, not in the total") not in postes["1.5"][2]
+    hors_bilan = table[-1]
+    assert hors_bilan[2] == fr("Biogenic CO₂ (hors bilan), t") and hors_bilan[3] is None
+    assert hors_bilan[4] == pytest.approx(0.0)
     note = fr(
         "The factor library gives totals in CO₂e, not emissions by gas: no column by "
         "gas (CO₂, CH₄, N₂O, other gases) is given."
@@ -163,3 +168,13 @@ def test_cohort_xlsx() -> None:
     assert rows[1][col["Change, %"]] == pytest.approx(-10.0)
     assert rows[2][col["t CO₂e per FTE"]] == pytest.approx(0.6)  # 3 t / 5 FTE
     assert rows[3][col["Base year"]] is None
+
+
+def test_exports_state_the_gwp_set() -> None:
+    # Every CO2e figure rests on AR5 100-year GWPs (methodology.md §10): the exports say so.
+    for data, sheet in ((exports.beges_xlsx(sample.period_a(), "fr"), "BEGES"),
+                        (exports.period_xlsx(sample.period_a(), "fr"), fr("Results"))):  # fmt: skip
+        rows = list(_sheet(data, sheet).values)
+        assert [fr("Global warming potentials"), fr("IPCC AR5, 100 years")] in [
+            list(r[:2]) for r in rows
+        ]

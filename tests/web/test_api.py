@@ -153,7 +153,7 @@ def test_results(as_user: Any, world: World, db_session: Session) -> None:
     assert data["factor_library"] == "carbon-bundled 2026.2"
     cat1 = data["categories"][0]
     assert cat1["label"] == "Direct emissions" and cat1["postes"]["1.2"] == pytest.approx(3100)
-    assert "1.5" not in cat1["postes"]  # reported apart, not part of the category's sum
+    assert cat1["postes"]["1.5"] == 0.0  # poste 1.5 counts in category 1 (methodology §4)
     assert cat1["share_pct"] == pytest.approx(3100 / 3620 * 100)
     # 3,620 kg / 20 FTE = 181 kg per FTE; no revenue given.
     by_key = {i["key"]: i for i in data["intensities"]}

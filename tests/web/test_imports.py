@@ -153,17 +153,18 @@ def test_good_french_file_preview_then_confirm(
     page = soup(r)
     cells = [[td.get_text(strip=True) for td in tr.select("td")]
              for tr in page.select("#import-rows tbody tr")]  # fmt: skip
-    # 1 234,5 L × 3,10 kg/L (bundled:diesel-b7-fr) = 3 826,95 kg, shown 3 827,0;
+    # Groomers burn off-road diesel: 1 234,5 L × 3,17 kg/L (bundled:diesel-offroad-fr)
+    # = 3 913,365 kg, shown 3 913,4;
     # 10 000 kWh × 0,052 kg/kWh (French grid, the company's country) = 520,0 kg.
     assert cells == [
         ["2", "Gazole des dameuses (GNR)", "1.2", f"1{NNBSP}234,5", "litre", "Vars",
-         "mesurée (facture, compteur)", f"3{NNBSP}827,0{NBSP}kg CO₂e"],
+         "mesurée (facture, compteur)", f"3{NNBSP}913,4{NBSP}kg CO₂e"],
         ["3", "Électricité des bâtiments (bureaux, ateliers, hôtels)", "2.1",
          f"10{NNBSP}000", "kWh", "—", "mesurée (facture, compteur)", f"520,0{NBSP}kg CO₂e"],
     ]  # fmt: skip
-    # 3 826,95 + 520 = 4 346,95 kg, shown 4 347,0 kg and 4,35 t.
-    assert page.select_one("#import-total").get_text(strip=True) == f"4{NNBSP}347,0{NBSP}kg CO₂e"
-    assert f"4,35{NBSP}t CO₂e" in page.select_one("form.import-confirm").get_text()
+    # 3 913,365 + 520 = 4 433,365 kg, shown 4 433,4 kg and 4,43 t.
+    assert page.select_one("#import-total").get_text(strip=True) == f"4{NNBSP}433,4{NBSP}kg CO₂e"
+    assert f"4,43{NBSP}t CO₂e" in page.select_one("form.import-confirm").get_text()
     warning = page.select_one("#import-warnings tbody tr")
     assert warning["data-code"] == "unknown_column"
     assert [td.get_text(strip=True) for td in warning.select("td")][:2] == ["1", "Divers"]
@@ -185,7 +186,7 @@ def test_good_french_file_preview_then_confirm(
     vars_site = db_session.scalars(select(Site).where(Site.name == "Vars")).one()
     assert [(ln.activity_id, ln.poste, ln.factor_id, ln.quantity, ln.unit, ln.site_id,
              ln.data_quality, ln.comment, ln.evidence_ref, ln.created_by_id) for ln in lines] == [
-        ("groomer-diesel", "1.2", "bundled:diesel-b7-fr", 1234.5, "litre", vars_site.id,
+        ("groomer-diesel", "1.2", "bundled:diesel-offroad-fr", 1234.5, "litre", vars_site.id,
          "measured", "Cuves de janvier", "FAC-1", world.alice.id),
         ("electricity-buildings", "2.1", "bundled:elec-fr-2022", 10000.0, "kWh", None,
          "measured", "Relevé", "EDF-1", world.alice.id),
@@ -198,9 +199,9 @@ def test_good_french_file_preview_then_confirm(
     ]
     assert audits[0].before is None and audits[0].after["quantity"] == 1234.5
     assert list(import_dir.glob("*.upload")) == []  # consumed
-    # 520 + 3 100 (the two lines already there) + 4 346,95 = 7 966,95 kg = 8,0 t.
+    # 520 + 3 100 (the two lines already there) + 4 433,365 = 8 053,365 kg = 8,1 t.
     period = soup(c.get(f"/periods/{world.period_a.id}"))
-    assert period.select_one("#total-value").get_text(strip=True) == f"8,0{NBSP}t CO₂e"
+    assert period.select_one("#total-value").get_text(strip=True) == f"8,1{NBSP}t CO₂e"
 
     # The same preview cannot be confirmed twice.
     r = c.form(f"/periods/{world.period_a.id}/import/confirm", {"token": token})

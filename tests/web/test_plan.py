@@ -115,16 +115,20 @@ def test_coach_sets_a_target_and_the_page_says_on_track(
     page = soup(c.get(plan_url(world)))
     # Base 2024 = 520 + 3,100 = 3,620 kg. 2025 = 520 + 900 × 3.10 = 3,310 kg.
     # Target path: −42 % over 6 years = −7 %/year: 2025 = 3,620 × 0.93 = 3,366.6 kg (3.4 t).
-    # SBTi 1.5 °C 2025 = 3,620 × (1 − 0.042) = 3,468.0 kg; WB2C = 3,620 × 0.975 = 3,529.5 kg.
+    # Columns: actual, target, scopes 1+2, their SBTi path, scope 3, its SBTi path. All of the
+    # 3,620 kg base is scopes 1+2 (diesel 1.2, electricity 2.1); scope 3 is 0.
+    # SBTi 1.5 °C on scopes 1+2, 2025 = 3,620 × (1 − 0.042) = 3,468.0 kg; scope 3 path 0.
     rows = {
         tr.th.get_text(" ", strip=True).split()[0]: [td.get_text(strip=True) for td in tr("td")]
         for tr in page.select("#trajectory-table tbody tr")
     }
-    assert rows["2024"] == ["3.6\xa0t CO₂e"] * 4
-    assert rows["2025"] == ["3.3\xa0t CO₂e", "3.4\xa0t CO₂e", "3.5\xa0t CO₂e", "3.5\xa0t CO₂e"]
-    # 2030: target 3,620 × 0.58 = 2,099.6 kg; SBTi 3,620 × (1 − 6 × 0.042) = 2,707.8 kg;
-    # WB2C 3,620 × (1 − 6 × 0.025) = 3,077 kg.
-    assert rows["2030"] == ["—", "2.1\xa0t CO₂e", "2.7\xa0t CO₂e", "3.1\xa0t CO₂e"]
+    zero = "0.0\xa0t CO₂e"
+    assert rows["2024"] == ["3.6\xa0t CO₂e"] * 4 + [zero, zero]
+    assert rows["2025"] == ["3.3\xa0t CO₂e", "3.4\xa0t CO₂e", "3.3\xa0t CO₂e", "3.5\xa0t CO₂e",
+                            zero, zero]  # fmt: skip
+    # 2030: target 3,620 × 0.58 = 2,099.6 kg; SBTi scopes 1+2 3,620 × (1 − 6 × 0.042)
+    # = 2,707.8 kg; never 4.2 % of the whole footprint applied to scope 3.
+    assert rows["2030"] == ["—", "2.1\xa0t CO₂e", "—", "2.7\xa0t CO₂e", "—", zero]
     assert "On track" in page.select_one("#on-track").get_text()
     chart = json.loads(page.select_one("#chart-trajectory").string)
     assert chart["labels"][:2] == ["2024", "2025"]

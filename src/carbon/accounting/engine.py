@@ -9,9 +9,11 @@ Two steps, kept apart so that the hot one stays a handful of numpy operations:
    loop per line.
 
 Rules (methodology.md): lines of postes 1.1, 1.2, 2.1 and 2.2 keep only the combustion sub-post of
-a split factor; the rest goes to 4.1. Biogenic CO2 and poste 1.5 are reported apart, not in the
-total. Scope 2 is location-based; market-based where a line carries a supplier-specific factor.
-Uncertainty combines per emission source (lines of one factor, poste and data quality; § 9).
+a split factor; the rest goes where its kind says (accounting/subposts.py: upstream 4.1,
+manufacture 4.2, end of life 4.3). Biogenic CO2 is reported apart ("hors bilan"), not in the
+total; poste 1.5 counts in category 1. Scope 2 is location-based; market-based where a line
+carries a supplier-specific factor. Uncertainty combines per emission source (lines of one
+factor, poste and data quality; § 9).
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ _UPSTREAM = _POSTE_INDEX[UPSTREAM_ENERGY_POSTE]
 REQUIRED_COLUMNS = ("poste", "factor_id", "quantity", "unit")
 MAX_REPORTED_ERRORS = 50
 _COLUMN_ORDER = {c: i for i, c in enumerate(REQUIRED_COLUMNS)}
+
+
+def moved_column(poste: str) -> str:
+    """The line-detail column of the parts of energy lines moved to ``poste`` by sub-post kind."""
+    return "kgco2e_upstream_4_1" if poste == UPSTREAM_ENERGY_POSTE else f"kgco2e_moved_{poste}"
 
 
 @dataclass(frozen=True)
@@ -354,14 +361,32 @@ def compute_encoded(
     in_poste = line_total - upstream
 
     by_poste = np.bincount(pi, weights=in_poste, minlength=N_POSTES).astype(np.float64)
-    by_poste[_UPSTREAM] += upstream.sum()
+    # What leaves an energy line goes to 4.1 unless its sub-post kind sends it elsewhere
+    # (manufacture to 4.2, end of life to 4.3): libraries without such parts pay no extra pass.
+    elsewhere = {
+        _POSTE_INDEX[poste]: q * per_unit[fp] * energy for poste, per_unit in arr.moved.items()
+    }
+    to_upstream = upstream - sum(elsewhere.values()) if elsewhere else upstream
+    by_poste[_UPSTREAM] += to_upstream.sum()
+    for idx, part in elsewhere.items():
+        by_poste[idx] += part.sum()
 
-    # Uncertainty, Approach 1 per emission source (uncertainty.combine_per_source).
+    # Uncertainty, Approach 1 per emission source (uncertainty.combine_per_source); the parts
+    # a split factor moves out of the line's poste follow the same routing as the emissions.
     q_idx, q_u = enc.source_quality()
     u2_factor = arr.u_factor_squared(unknown_factor_pct)
     key = source_key(fp, pi, q_idx, len(u2_factor), len(q_u))
     var = combine_per_source(
-        key, q, arr.total, arr.upstream, _ENERGY, u2_factor, q_u * q_u, ~_APART, _UPSTREAM
+        key,
+        q,
+        arr.total,
+        arr.upstream,
+        _ENERGY,
+        u2_factor,
+        q_u * q_u,
+        ~_APART,
+        _UPSTREAM,
+        moved={_POSTE_INDEX[poste]: per_unit for poste, per_unit in arr.moved.items()},
     )
 
     flags = arr.flags[fp]  # one gather for both counts below
@@ -385,7 +410,8 @@ def compute_encoded(
                 "factor_unit": np.asarray(arr.units, dtype=object)[arr.unit_code[fp]],
                 "kgco2e": line_total,
                 "kgco2e_in_poste": in_poste,
-                "kgco2e_upstream_4_1": upstream,
+                "kgco2e_upstream_4_1": to_upstream,
+                **{moved_column(POSTE_CODES[i]): v for i, v in elsewhere.items()},
                 "co2b_kg": q * arr.co2b[fp],
                 "data_quality": np.asarray(enc.quality_names(), dtype=object)[q_idx],
                 "source": key,

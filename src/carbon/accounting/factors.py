@@ -8,12 +8,17 @@ engine never cares where a factor came from, and every result can name the versi
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+
+from carbon.accounting.subposts import DESTINATION, SubpostKind, subpost_kind
+
+__all__ = ["FactorLibrary", "LibraryArrays", "subpost_kind"]
 
 # One row per factor. ``factor_id`` is unique within a library (the ADEME "Identifiant de
 # l'élément" for the official export, a stable slug such as ``bundled:elec-fr-2022`` otherwise).
@@ -44,22 +49,13 @@ FACTOR_COLUMNS: dict[str, str] = {
 SUBPOST_COLUMNS: dict[str, str] = {
     "factor_id": "string",
     "name": "string",  # "Combustion", "Amont", "Transport et distribution"…
-    "kind": "string",  # "combustion" or "other" (see subpost_kind)
+    "kind": "string",  # a SubpostKind value: where the part goes (see accounting/subposts.py)
     "kgco2e": "float64",
 }
 
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-
-def subpost_kind(name: str) -> str:
-    """``combustion`` for the part burnt on site (stays in the line's poste), ``other`` otherwise.
-
-    ADEME names combustion sub-posts "Combustion", "Combustion à la centrale"… Everything else
-    (Amont, Fabrication, Transport et distribution, Fuites…) is upstream of the use.
-    """
-    return "combustion" if "combustion" in _fold(name) else "other"
 
 
 def empty_factors() -> pd.DataFrame:
@@ -126,6 +122,23 @@ class FactorLibrary:
             {"factor_id": ids.to_numpy(), "combustion_kgco2e": combustion, "has_split": has_split}
         )
 
+    def moved_by_destination(self) -> dict[str, npt.NDArray[np.float64]]:
+        """Per destination poste other than 4.1: kgCO2e per unit of each factor's sub-posts that
+        go there from an energy line (only destinations some factor uses). 4.1 takes the rest
+        of what leaves the line's poste."""
+        sp = self.subposts
+        out: dict[str, npt.NDArray[np.float64]] = {}
+        if not len(sp):
+            return out
+        dest = sp["kind"].map(lambda k: DESTINATION.get(SubpostKind(k), "") if k in _KINDS else "")
+        ids = self.factors["factor_id"]
+        for poste in sorted(set(dest) - {"", DESTINATION[SubpostKind.upstream]}):
+            sums = sp.loc[dest == poste].groupby("factor_id")["kgco2e"].sum()
+            values = ids.map(sums).fillna(0.0).to_numpy(dtype="float64")
+            if values.any():
+                out[poste] = values
+        return out
+
     def search(self, text: str, limit: int = 20) -> pd.DataFrame:
         """Factors whose id, names or unit contain every word of ``text`` (accent-insensitive)."""
         f = self.factors
@@ -142,6 +155,8 @@ class FactorLibrary:
         order = (hits["status"] != "valid").astype(int)
         return hits.assign(_o=order).sort_values(["_o", "factor_id"]).drop(columns="_o").head(limit)
 
+
+_KINDS = frozenset(k.value for k in SubpostKind)
 
 FLAG_UNSPLIT = 1
 FLAG_UNKNOWN_U = 2
@@ -165,6 +180,9 @@ class LibraryArrays:
     u_unknown: npt.NDArray[np.bool_]
     flags: npt.NDArray[np.uint8]  # FLAG_UNSPLIT | FLAG_UNKNOWN_U per factor
     grid_electricity: npt.NDArray[np.bool_]  # per kWh of the grid (market-based: residual mix)
+    # Of ``upstream``, the kgCO2e per unit that goes to another poste than 4.1 (manufacture to
+    # 4.2, end of life to 4.3), keyed by that poste; empty when every moved part goes to 4.1.
+    moved: Mapping[str, npt.NDArray[np.float64]] = field(default_factory=dict)
     _u2_cache: dict[float, npt.NDArray[np.float64]] = field(default_factory=dict, repr=False)
 
     @property
@@ -197,6 +215,7 @@ def build_arrays(library: FactorLibrary) -> LibraryArrays:
         u_unknown=np.isnan(u_pct),
         flags=(~has_split * FLAG_UNSPLIT + np.isnan(u_pct) * FLAG_UNKNOWN_U).astype(np.uint8),
         grid_electricity=_grid_electricity(f, codes, uniques),
+        moved=library.moved_by_destination(),
     )
 
 

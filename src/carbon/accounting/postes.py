@@ -19,7 +19,9 @@ class Poste:
     label_fr: str
     label_it: str
     label_en: str
-    # Biomass (1.5) is reported apart from the total, like biogenic CO2.
+    # A poste kept out of the total. None is since poste 1.5 (land use, biomass) counts in
+    # category 1 as BEGES v5's table and ISO 14064-1 put it (docs/methodology.md §4); biogenic
+    # CO2, which is no poste, is what stays apart ("hors bilan").
     reported_apart: bool = False
 
     def label(self, locale: str) -> str:
@@ -52,8 +54,7 @@ POSTES: tuple[Poste, ...] = (
     _P("1.4", 1, 1, None, "Émissions directes fugitives",
        "Emissioni dirette fuggitive", "Direct fugitive emissions"),
     _P("1.5", 1, 1, None, "Émissions issues de la biomasse (sols et forêts)",
-       "Emissioni da biomassa (suoli e foreste)", "Emissions from biomass (soils and forests)",
-       reported_apart=True),
+       "Emissioni da biomassa (suoli e foreste)", "Emissions from biomass (soils and forests)"),
     _P("2.1", 2, 2, None, "Consommation d'électricité",
        "Consumo di energia elettrica", "Electricity consumption"),
     _P("2.2", 2, 2, None, "Consommation d'énergie autre que l'électricité",

@@ -23,12 +23,12 @@ from carbon.accounting.uncertainty import UNCERTAINTY_METHOD, rank_sources
 @dataclass(frozen=True)
 class ComputationResult:
     library_version: str
-    by_poste: dict[str, float]  # kgCO2e, all 22 postes (1.5 included, though not in the total)
+    by_poste: dict[str, float]  # kgCO2e, all 22 postes
     uncertainty_by_poste: dict[str, float]  # absolute, kgCO2e
-    total_kgco2e: float  # without biogenic CO2 and poste 1.5
+    total_kgco2e: float  # every poste (1.5 included), without biogenic CO2
     uncertainty_kgco2e: float  # absolute, per emission source (methodology.md § 9)
     biogenic_co2_kg: float
-    reported_apart_kgco2e: float  # poste 1.5
+    reported_apart_kgco2e: float  # postes kept out of the total: none since 1.5 counts (0.0)
     scope2_location_kgco2e: float
     scope2_market_kgco2e: float
     unsplit_energy_lines: int  # energy lines whose factor has no combustion/upstream split

@@ -126,6 +126,7 @@ def combine_per_source(
     counted: npt.NDArray[np.bool_],
     upstream_poste: int,
     dense: bool | None = None,
+    moved: Mapping[int, npt.NDArray[np.float64]] | None = None,
 ) -> SourceVariance:
     """IPCC 2006 vol. 1 ch. 3, Approach 1 applied per source (methodology.md § 9).
 
@@ -140,8 +141,13 @@ def combine_per_source(
     source, in one ``bincount``. ``key`` comes from :func:`source_key`; ``factor_total`` and
     ``factor_upstream`` (the part an energy poste sends to 4.1) and ``u2_factor`` (relative,
     squared) are per factor, ``u2_quality`` per data quality, ``energy`` and ``counted`` (False
-    for postes reported apart) per poste. ``dense`` forces one way of grouping (tests).
+    for postes reported apart) per poste. ``moved`` (poste index -> kgCO2e per factor unit) is the
+    part of ``factor_upstream`` that a sub-post's kind sends elsewhere than ``upstream_poste``
+    (manufacture to 4.2, end of life to 4.3): each part's variance goes to its own poste.
+    ``dense`` forces one way of grouping (tests).
     """
+    moved = dict(moved or {})
+    to_upstream = factor_upstream - sum(moved.values()) if moved else factor_upstream
     n_postes, n_q, n_f = len(counted), len(u2_quality), len(u2_factor)
     n_sources = n_postes * n_q * n_f
     combustion = factor_total - factor_upstream
@@ -159,8 +165,9 @@ def combine_per_source(
         if energy.any():
             e = sq[energy]
             by_poste[energy] = np.einsum("pk,k->p", e, u2 * np.tile(combustion * combustion, n_q))
-            up = np.einsum("pk,k->p", e, u2 * np.tile(factor_upstream * factor_upstream, n_q))
-            by_poste[upstream_poste] += float(up.sum())
+            for poste, part in ((upstream_poste, to_upstream), *moved.items()):
+                up = np.einsum("pk,k->p", e, u2 * np.tile(part * part, n_q))
+                by_poste[poste] += float(up.sum())
         return SourceVariance(by_poste, total)
     sources, which = np.unique(key, return_inverse=True)
     f = sources % n_f
@@ -174,8 +181,9 @@ def combine_per_source(
         np.float64
     )
     total = float(np.dot(w * counted[p], factor_total[f] * factor_total[f]))
-    up = factor_upstream[f] * on_energy
-    by_poste[upstream_poste] += float(np.dot(w, up * up))
+    for poste, part in ((upstream_poste, to_upstream), *moved.items()):
+        up = part[f] * on_energy
+        by_poste[poste] += float(np.dot(w, up * up))
     return SourceVariance(by_poste, total)
 
 

@@ -15,17 +15,13 @@ from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy import UniqueConstraint as Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
+from carbon.accounting.subposts import SubpostKind
 from carbon.db.base import Base, check_in, utcnow
 
 
 class LibrarySource(StrEnum):
     bundled = "bundled"  # the curated library shipped in emission_factors/
     ademe = "ademe"  # an official ADEME Base Empreinte export
-
-
-class SubpostKind(StrEnum):
-    combustion = "combustion"
-    other = "other"
 
 
 class LibraryVersion(Base):

@@ -43,6 +43,7 @@ from carbon.demo.world import (
     DemoCompany,
 )
 from carbon.factors.bundled import find_activity, load_bundled_library
+from carbon.plan.savings import heat_pump_saving_kg
 
 DEMO_PASSWORD = "carbon-demo"
 M = TypeVar("M", bound=Base)
@@ -269,6 +270,14 @@ def _plan(
         activity = find_activity(activity_id)
         assert activity is not None
         kg = quantities[activity_id] * factor_total[activity.factor_id_for(spec.country)]
+        if share is None:  # the heat pump: what it saves depends on the site's own grid
+            grid = find_activity("electricity-buildings")
+            assert grid is not None
+            saved = heat_pump_saving_kg(
+                quantities[activity_id], kg, factor_total[grid.factor_id_for(spec.country)]
+            )
+        else:
+            saved = kg * share
         status = statuses[(i + len(spec.name)) % len(statuses)]
         quantified = rng.random() < 0.5
         session.add(
@@ -279,8 +288,8 @@ def _plan(
                 status=status,
                 owner="Direction",
                 start_date=date(2026, 1 + i % 9, 1),
-                expected_avoided_tco2e_per_year=round(kg * share / 1000, 1) if quantified else None,
-                achieved_avoided_tco2e=round(kg * share * 0.5 / 1000, 1)
+                expected_avoided_tco2e_per_year=round(saved / 1000, 1) if quantified else None,
+                achieved_avoided_tco2e=round(saved * 0.5 / 1000, 1)
                 if quantified and status == "done"
                 else None,
                 cost_eur=float(rng.choice((2_000, 15_000, 40_000, 120_000))),

@@ -63,8 +63,9 @@ PROFILES: dict[str, Profile] = {
     "hotel": Profile(20, "overnight stay", 900, 80, (
         ("natural-gas", 600_000, "measured"),
         ("electricity-buildings", 250_000, "measured"),
+        # Food once: the meals served (physical data). The food purchases in k€ counted the same
+        # need a second time in 4.1 until December 2026 (a documented correction).
         ("meals-average", 30_000, "estimated"),
-        ("purchases-food", 300, "measured"),
         ("visitors-car", 1_500_000, "extrapolated"),
         ("commute-car", 90_000, "estimated"),
         ("waste-business-mixed", 25, "estimated"),
@@ -167,14 +168,24 @@ MC0_COMPANIES: tuple[DemoCompany, ...] = (
     _C("Aromi delle Alpi Srl", "perfume", "IT", "IT01234560015", 20, "Torino", 0.03),
 )  # fmt: skip
 
-# (title, postes, sector hint, share of the poste's emissions avoided a year)
-ACTION_LIBRARY: tuple[tuple[str, str, str, float], ...] = (
+# Activities that measure the same need: a company logs at most one of each group, or the need
+# is counted twice (tests/demo: every demo profile is checked against this table).
+SAME_NEED: dict[str, frozenset[str]] = {
+    "food": frozenset({"meals-average", "meals-vegetarian", "meals-white-meat",
+                       "meals-red-meat", "purchases-food"}),
+    "company cars": frozenset({"fleet-diesel", "fleet-petrol", "fleet-car-km"}),
+    "wood pellets": frozenset({"wood-pellets-kwh", "wood-pellets-tonne"}),
+}  # fmt: skip
+
+# (title, postes, sector hint, share of the poste's emissions avoided a year; None for the heat
+# pump, whose saving depends on the site's grid: carbon.plan.savings.heat_pump_saving_kg)
+ACTION_LIBRARY: tuple[tuple[str, str, str, float | None], ...] = (
     ("Éco-conduite des dameuses", "1.2", "groomer-diesel", 0.07),
     ("Passage des dameuses au HVO", "1.2", "groomer-diesel", 0.6),
     ("Variateurs de vitesse sur les remontées", "2.1", "electricity-lifts", 0.15),
     ("Optimisation de la production de neige", "2.1", "electricity-snowmaking", 0.1),
     ("Offre train + forfait pour les clients", "3.4", "visitors-car", 0.03),
-    ("Pompe à chaleur en remplacement de la chaudière", "1.1", "natural-gas", 0.6),
+    ("Pompe à chaleur en remplacement de la chaudière", "1.1", "natural-gas", None),
     ("Plan de mobilité employeur (covoiturage, navettes)", "3.3", "commute-car", 0.15),
     ("Achats locaux et de saison", "4.1", "purchases-food", 0.1),
     ("Train plutôt qu'avion pour les missions en Europe", "3.5", "business-plane-medium", 0.5),

@@ -74,6 +74,7 @@ _ID = re.compile(r"^bundled:[a-z0-9][a-z0-9.-]*$")
 _ACTIVITY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SUBPOST_TOLERANCE = 0.005  # sub-posts add up to the total within 0.5 %
+_SUBPOST_PROVENANCE = ("source", "note")  # subposts.csv columns the engine does not read
 
 
 class CatalogueError(ValueError):
@@ -130,6 +131,13 @@ def _typed_subposts(raw: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
     missing = [c for c in SUBPOST_COLUMNS if c not in raw.columns]
     if missing:
         raise LibraryError(f"{SUBPOSTS_FILE}: missing columns {missing}")
+    # Each split is a claim about a published value: it says where it comes from.
+    for col in _SUBPOST_PROVENANCE:
+        if col not in raw.columns:
+            problems.append(f"{SUBPOSTS_FILE}: missing provenance column {col!r}")
+            continue
+        for idx in raw.index[raw[col].str.strip() == ""]:
+            problems.append(f"{SUBPOSTS_FILE} row {idx + 2}: {col} is empty")
     df = raw[list(SUBPOST_COLUMNS)].copy()
     df["kgco2e"] = _parse_float(raw["kgco2e"], f"{SUBPOSTS_FILE} kgco2e", problems)
     # The kind follows from the name (ADEME's convention); an empty cell is filled in.
@@ -237,7 +245,9 @@ def _load_library(folder: Path) -> FactorLibrary:
     raw_sub = (
         _read_text_csv(sub_path)
         if sub_path.exists()
-        else pd.DataFrame({c: pd.Series(dtype=str) for c in SUBPOST_COLUMNS})
+        else pd.DataFrame(
+            {c: pd.Series(dtype=str) for c in (*SUBPOST_COLUMNS, *_SUBPOST_PROVENANCE)}
+        )
     )
     subposts = _typed_subposts(raw_sub, problems)
     problems.extend(validate_factors(factors, subposts))

@@ -17,6 +17,7 @@ from carbon.accounting.progress import intensity
 from carbon.accounting.results import ComputationResult
 from carbon.db.compute import compute_period
 from carbon.db.models import Company, IntensityUnit, ReportingPeriod
+from carbon.plan.trajectory import ScopeGroups
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,14 @@ class YearFootprint:
     @property
     def total_kg(self) -> float | None:
         return None if self.result is None else self.result.total_kgco2e
+
+    @property
+    def groups(self) -> ScopeGroups | None:
+        """Scopes 1+2 and scope 3, for the SBTi references (scope 2 location-based)."""
+        if self.result is None:
+            return None
+        scope = self.result.by_scope
+        return ScopeGroups(scope[1] + scope[2], scope[3])
 
 
 def company_footprints(session: Session, company: Company) -> list[YearFootprint]:

@@ -53,6 +53,7 @@ def plan_trajectories(footprints: list[YearFootprint], target: Target | None) ->
         base.total_kg,
         target.target_year if target is not None and absolute_target else None,
         target.reduction_pct if target is not None and absolute_target else None,
+        {fp.year: fp.groups for fp in footprints},
     )
     if target is None or target.kind != TargetKind.intensity or target.intensity_unit is None:
         return PlanTrajectories(base, absolute, None)

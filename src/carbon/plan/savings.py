@@ -66,3 +66,20 @@ def propose_saving(
     if kg > 0:
         return SavingProposal(action.action_id, "postes", kg, (), low, high)
     return None
+
+
+# A heat pump replacing a fuel boiler (the action library's "heat-pump" rationale): the boiler
+# turns 90 % of the fuel's gross energy (kWh PCS) into heat, the heat pump makes 3 kWh of heat
+# per kWh of electricity (seasonal COP 3).
+BOILER_EFFICIENCY_PCS = 0.9
+HEAT_PUMP_COP = 3.0
+
+
+def heat_pump_saving_kg(fuel_kwh_pcs: float, fuel_kg: float, grid_kg_per_kwh: float) -> float:
+    """kgCO2e a year avoided by replacing a boiler that burnt ``fuel_kwh_pcs`` (emitting
+    ``fuel_kg``) with a heat pump on a grid of ``grid_kg_per_kwh``: the fuel's emissions minus
+    those of the electricity the heat pump draws for the same heat. The site's own grid decides
+    it: 0.052 kg/kWh (France) keeps about 93 % of a gas boiler's emissions out, 0.409 (Italy's
+    bundled mix) about 45 %. Never below zero (on a grid dirtier than the fuel, no saving)."""
+    electricity_kwh = fuel_kwh_pcs * BOILER_EFFICIENCY_PCS / HEAT_PUMP_COP
+    return max(0.0, fuel_kg - electricity_kwh * grid_kg_per_kwh)

@@ -106,9 +106,14 @@ def methodology(r: PeriodReport) -> list[Flowable]:
             "2022) and its six ISO 14064-1 categories, and are also shown in GHG Protocol scopes."
         ),
         _(
+            "Global warming potentials: IPCC AR5, 100 years, as in the ADEME Base Empreinte; the "
+            "factors give totals in CO₂e, not emissions by gas."
+        ),
+        _(
             "For fuels and electricity, only the combustion part stays in postes 1.1, 1.2, 2.1 and "
-            "2.2; the upstream part goes to poste 4.1. Biogenic CO₂ and biomass (poste 1.5) are "
-            "reported apart, not in the total."
+            "2.2; the upstream part goes to poste 4.1, the manufacture of vehicles and equipment "
+            "to 4.2. Biogenic CO₂ is reported apart (hors bilan), not in the total; biomass "
+            "(poste 1.5) counts in category 1."
         ),
         _(
             "Each line's relative uncertainty combines the factor's and the activity data's "

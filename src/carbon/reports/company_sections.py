@@ -11,15 +11,18 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from carbon.accounting import progress
 from carbon.accounting.postes import POSTES
 from carbon.i18n import MISSING
 from carbon.i18n import gettext as _
+from carbon.plan.trajectory import RULE_SCOPE_3, RULE_SCOPES_1_2
 from carbon.reports import labels
 from carbon.reports.charts import Series, hbar, year_lines
 from carbon.reports.layout import BLUE, CONTENT_WIDTH, PALETTE, Col, Heading, para, table
 from carbon.reports.model import PeriodReport
 from carbon.reports.text import date_range, num, pct, t
+
+ORANGE = colors.HexColor("#e69f00")  # the scope groups and their SBTi paths share a colour
+PINK = colors.HexColor("#cc79a7")
 
 W = CONTENT_WIDTH
 
@@ -125,19 +128,19 @@ def scopes(r: PeriodReport) -> list[Flowable]:
 
 def evolution(r: PeriodReport) -> list[Flowable]:
     known = {y.year: y.total_kg / 1000 for y in r.history if y.total_kg is not None}
+    s12 = {y.year: y.scopes_1_2_kg / 1000 for y in r.history if y.scopes_1_2_kg is not None}
+    s3 = {y.year: y.scope_3_kg / 1000 for y in r.history if y.scope_3_kg is not None}
     paths = r.trajectories()
     names = {
         "target": (_("Target"), colors.HexColor("#009e73")),
-        "sbti": (
-            _("SBTi 1.5 °C (−%(rate)s a year)") % {"rate": pct(100 * progress.SBTI_1_5C)},
-            colors.HexColor("#e69f00"),
-        ),
-        "wb2c": (
-            _("Well below 2 °C (−%(rate)s a year)") % {"rate": pct(100 * progress.WELL_BELOW_2C)},
-            colors.HexColor("#cc79a7"),
-        ),
+        "sbti_s12": (_("SBTi 1.5 °C path, scopes 1 and 2 (−4.2 %%/year)") % {}, ORANGE),
+        "sbti_s3": (_("SBTi well below 2 °C path, scope 3 (−2.5 %%/year)") % {}, PINK),
     }
-    series = [Series(_("Footprint"), known, BLUE, markers=True)]
+    series = [
+        Series(_("Footprint"), known, BLUE, markers=True),
+        Series(_("Scopes 1 and 2"), s12, ORANGE, markers=True),
+        Series(_("Scope 3"), s3, PINK, markers=True),
+    ]
     for key, (label, color) in names.items():
         if key in paths:
             series.append(Series(label, {y: v / 1000 for y, v in paths[key].items()}, color, True))
@@ -152,7 +155,7 @@ def evolution(r: PeriodReport) -> list[Flowable]:
             if base and base.total_kg and y.total_kg is not None and y.year != base.year
             else MISSING
         )
-        sbti = paths.get("sbti", {}).get(y.year)
+        sbti = paths.get("sbti_s12", {}).get(y.year)
         rows.append(
             [
                 str(y.year) + (" *" if y.is_base_year else ""),
@@ -169,9 +172,14 @@ def evolution(r: PeriodReport) -> list[Flowable]:
         Col(_("± t CO₂e"), 70, True),
         Col(_("Status"), W - 365),
         Col(_("vs base year"), 80, True),
-        Col(_("SBTi 1.5 °C path"), 80, True),
+        Col(_("SBTi 1.5 °C path, scopes 1+2"), 80, True),
     ]
-    out += [table(cols, rows), Spacer(1, 2 * mm), para(_("* base year"), "small")]
+    out += [
+        table(cols, rows),
+        Spacer(1, 2 * mm),
+        para(_("* base year"), "small"),
+        para(_(RULE_SCOPES_1_2) % {} + " " + _(RULE_SCOPE_3) % {}, "small"),
+    ]
     return out
 
 

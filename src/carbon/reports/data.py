@@ -219,8 +219,20 @@ def period_report(
         r = results.get(pid)
         return None if r is None else r.uncertainty_kgco2e
 
+    def group(pid: int, scopes: tuple[int, ...]) -> float | None:
+        r = results.get(pid)
+        return None if r is None else sum(r.by_scope[s] for s in scopes)
+
     history = tuple(
-        YearTotal(p.year, total(p.id), uncertainty(p.id), p.status, p.is_base_year)
+        YearTotal(
+            p.year,
+            total(p.id),
+            uncertainty(p.id),
+            p.status,
+            p.is_base_year,
+            group(p.id, (1, 2)),
+            group(p.id, (3,)),
+        )
         for p in sorted(company.periods, key=lambda p: p.year)
     )
     targets = tuple(

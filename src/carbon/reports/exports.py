@@ -67,6 +67,8 @@ def _preamble(r: PeriodReport) -> list[list[Cell]]:
         [_("Year"), r.year],
         [_("Status"), labels.period_status(r.status)],
         [_("Factor library"), r.result.library_version],
+        # Every CO2e figure rests on one GWP set: say which (docs/methodology.md §10).
+        [_("Global warming potentials"), _("IPCC AR5, 100 years")],
     ]
 
 
@@ -86,7 +88,6 @@ def _results_rows(r: PeriodReport) -> tuple[list[list[Cell]], list[int]]:
         (_("Scope 2, market-based"), res.scope2_market_kgco2e),
         (_("Scope 3"), res.by_scope[3]),
         (_("Biogenic CO₂, reported apart"), res.biogenic_co2_kg),
-        (_("Biomass (poste 1.5), reported apart"), res.reported_apart_kgco2e),
     ]
     bold = [len(rows)]
     rows += [[None, None, name, None, kg, None, None] for name, kg in summary]
@@ -149,6 +150,9 @@ def beges_xlsx(r: PeriodReport, locale: str) -> bytes:
         bold.append(len(rows))
         rows.append([None, None, _("Total"), res.total_kgco2e / 1000, res.biogenic_co2_kg / 1000,
                      res.uncertainty_kgco2e / 1000, res.uncertainty_pct])  # fmt: skip
+        # BEGES v5's table gives biogenic CO2 on its own line, outside the total.
+        rows.append([None, None, _("Biogenic CO₂ (hors bilan), t"), None,
+                     res.biogenic_co2_kg / 1000, None, None])  # fmt: skip
         preamble: list[list[Cell]] = [
             *_preamble(r),
             [_("Method"), _("BEGES v5 (2022), ISO 14064-1 categories; GHG Protocol scopes")],

@@ -50,6 +50,8 @@ class YearTotal:
     uncertainty_kg: float | None
     status: str
     is_base_year: bool = False
+    scopes_1_2_kg: float | None = None  # scope 2 location-based; for the SBTi references
+    scope_3_kg: float | None = None
 
 
 @dataclass(frozen=True)
@@ -198,18 +200,21 @@ class PeriodReport:
         return out
 
     def trajectories(self) -> dict[str, dict[int, float]]:
-        """Reference paths from the base year: SBTi 1.5 °C, well-below 2 °C, and the target."""
+        """Reference paths from the base year, one per SBTi scope group (scopes 1+2 at 4.2 %/yr,
+        1.5 °C; scope 3 at 2.5 %/yr, well below 2 °C; never 4.2 % of the whole), and the target."""
         base = self.base
         if base is None or base.total_kg is None:
             return {}
         end = max([self.year, base.year + 5, *(t.target_year for t in self.targets)])
         years = range(base.year, end + 1)
-        out = {
-            "sbti": progress.linear_trajectory(base.total_kg, base.year, progress.SBTI_1_5C, years),
-            "wb2c": progress.linear_trajectory(
-                base.total_kg, base.year, progress.WELL_BELOW_2C, years
-            ),
-        }
+        out: dict[str, dict[int, float]] = {}
+        if base.scopes_1_2_kg is not None and base.scope_3_kg is not None:
+            out["sbti_s12"] = progress.linear_trajectory(
+                base.scopes_1_2_kg, base.year, progress.SBTI_1_5C, years
+            )
+            out["sbti_s3"] = progress.linear_trajectory(
+                base.scope_3_kg, base.year, progress.WELL_BELOW_2C, years
+            )
         for t in self.targets:
             if t.kind == "absolute" and t.base_kg is not None and t.target_year > t.base_year:
                 out["target"] = progress.target_trajectory(
@@ -219,7 +224,7 @@ class PeriodReport:
         return out
 
     def largest_sources(self, n: int = 10) -> list[Source]:
-        """Activities by emissions (biomass, reported apart, left out), largest first."""
+        """Activities by emissions (any poste kept out of the total left out), largest first."""
         sums: dict[tuple[str, str], float] = {}
         for line in self.lines:
             if POSTES_BY_CODE[line.poste].reported_apart:

@@ -17,8 +17,9 @@ from typing import Any
 
 import pandas as pd
 
+from carbon.accounting.engine import moved_column
 from carbon.accounting.factors import FactorLibrary
-from carbon.accounting.postes import CATEGORY_LABELS, POSTES, UPSTREAM_ENERGY_POSTE, Poste
+from carbon.accounting.postes import CATEGORY_LABELS, POSTE_CODES, POSTES, Poste
 from carbon.accounting.progress import Change, change, intensity
 from carbon.accounting.results import ComputationResult
 from carbon.db.compute import uncertainty_scale
@@ -165,8 +166,10 @@ def _poste_rows(
 def used_postes(detail: pd.DataFrame) -> set[str]:
     """Postes with a line behind them, 4.1 included when an energy line sends upstream there."""
     used = set(detail["poste"]) if len(detail) else set()
-    if len(detail) and (detail["kgco2e_upstream_4_1"] > 0).any():
-        used.add(UPSTREAM_ENERGY_POSTE)
+    for code in POSTE_CODES:
+        moved = moved_column(code)
+        if len(detail) and moved in detail.columns and (detail[moved] > 0).any():
+            used.add(code)
     return used
 
 

@@ -31,7 +31,7 @@ from carbon.plan.services import (
     save_target,
     update_action,
 )
-from carbon.plan.trajectory import chart_values
+from carbon.plan.trajectory import RULE_SCOPE_3, RULE_SCOPES_1_2, chart_values
 from carbon.web.access import Principal, can_coach_company, can_enter_data
 from carbon.web.deps import Id, PrincipalDep, RawFormDep, SessionDep
 from carbon.web.loaders import company_or_404, not_found
@@ -99,6 +99,8 @@ def plan_context(
         "target_form": target_form or _target_form(company),
         "target_errors": target_errors or {},
         "trajectories": trajectories,
+        "rule_scopes_1_2": RULE_SCOPES_1_2,
+        "rule_scope_3": RULE_SCOPE_3,
         "absolute_chart": trajectories.absolute and chart_values(trajectories.absolute, 0.001),
         "intensity_chart": trajectories.intensity
         and chart_values(trajectories.intensity, INTENSITY_SCALE[unit or "fte"]),

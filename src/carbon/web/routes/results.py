@@ -16,12 +16,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from carbon.accounting.engine import ComputationError
+from carbon.accounting.engine import ComputationError, moved_column
 from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.postes import (
     ENERGY_POSTES,
     POSTES_BY_CODE,
-    UPSTREAM_ENERGY_POSTE,
     Poste,
     normalise_poste,
 )
@@ -125,8 +124,10 @@ def poste_detail(
     factors: dict[str, FactorInfo] = {}
     rows = []
     parts = [(d[d["poste"] == code], "kgco2e_in_poste", False)]
-    if code == UPSTREAM_ENERGY_POSTE:
-        parts.append((d[d["kgco2e_upstream_4_1"] > 0], "kgco2e_upstream_4_1", True))
+    # Parts of energy lines moved here by their sub-post kind (upstream to 4.1, manufacture…).
+    moved = moved_column(code)
+    if moved in d.columns:
+        parts.append((d[d[moved] > 0], moved, True))
     for frame, column, upstream in parts:
         for r in frame.to_dict("records"):
             fid = str(r["factor_id"])
