@@ -90,7 +90,14 @@ def test_the_parts_add_up_to_the_line_and_the_detail_names_them() -> None:
 def test_poste_uncertainty_follows_the_part_moved() -> None:
     # u = sqrt(10 %² + 5 %² (measured)) = 11.18 %; 4.2 holds 400 kg: ± 44.72 kg.
     r = _car_in_1_2()
-    assert r.uncertainty_by_poste["4.2"] == pytest.approx(400 * (0.1**2 + 0.05**2) ** 0.5)
+    u = (0.1**2 + 0.05**2) ** 0.5
+    assert r.uncertainty_by_poste["4.2"] == pytest.approx(400 * u)
+    # 4.1 keeps only what stays upstream (340 kg), 4.3 the end of life (60 kg), 1.2 the
+    # combustion (1,200 kg); the line is one source, so the total is 2,000 × 11.18 % = 223.6.
+    assert r.uncertainty_by_poste["4.1"] == pytest.approx(340 * u)
+    assert r.uncertainty_by_poste["4.3"] == pytest.approx(60 * u)
+    assert r.uncertainty_by_poste["1.2"] == pytest.approx(1200 * u)
+    assert r.uncertainty_kgco2e == pytest.approx(2000 * u)
 
 
 def test_a_split_factor_outside_energy_postes_stays_whole() -> None:

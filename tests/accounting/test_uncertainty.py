@@ -100,17 +100,20 @@ def test_the_same_factor_in_two_postes_is_two_sources() -> None:
     assert r.uncertainty_kgco2e == pytest.approx(31.0, abs=1e-3)
 
 
-def test_poste_1_5_is_left_out_of_the_total_uncertainty_and_of_the_ranking() -> None:
-    # forest 2 t × 1,000 = 2,000 kg in 1.5 (apart) ± 2,000 × sqrt(0.5² + 0.05²) = 1,004.99 kg;
-    # services 1 k€, estimated: 110 kg ± 110 × 0.583095 = 64.1405 kg: the total's.
+def test_poste_1_5_counts_in_the_total_uncertainty_and_in_the_ranking() -> None:
+    # Poste 1.5 counts in the total (methodology.md §4), so its uncertainty does too.
+    # forest 2 t × 1,000 = 2,000 kg in 1.5 ± 2,000 × sqrt(0.5² + 0.05²) = 1,004.99 kg;
+    # services 1 k€, estimated: 110 kg ± 110 × 0.583095 = 64.1405 kg.
+    # Total: sqrt(2,000² × 0.2525 + 64.1405²) = sqrt(1,010,000 + 4,114.0) = 1,007.032 kg;
+    # forest's share 1,010,000 / 1,014,114 = 0.99594.
     r = compute(
         lines(("1.5", "forest", 2, "tonne", "measured"), ("4.5", "services", 1, "k€", None)), LIB
     )
     assert r.uncertainty_by_poste["1.5"] == pytest.approx(1004.988, abs=1e-3)
-    assert r.uncertainty_kgco2e == pytest.approx(64.1405, abs=1e-3)
+    assert r.uncertainty_kgco2e == pytest.approx(1007.032, abs=1e-3)
     top = r.uncertainty_contributors(5)
-    assert list(top["poste"]) == ["4.5"]
-    assert top["variance_share"].iloc[0] == pytest.approx(1.0)
+    assert list(top["poste"]) == ["1.5", "4.5"]
+    assert top["variance_share"].iloc[0] == pytest.approx(0.99594, abs=1e-5)
 
 
 def test_what_to_improve_ranks_sources_not_lines() -> None:
@@ -131,7 +134,7 @@ def test_what_to_improve_ranks_sources_not_lines() -> None:
 
 def test_rank_sources_on_an_empty_frame() -> None:
     r = compute(lines(("1.5", "forest", 1, "tonne", "measured")), LIB)
-    assert rank_sources(r.lines, r.uncertainty_kgco2e).empty
+    assert rank_sources(r.lines.iloc[0:0], 0.0).empty
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, database=None)
