@@ -60,7 +60,9 @@ def check_line(
     except ValueError as exc:
         errors["poste"] = str(exc)
     try:
-        clean["data_quality"] = uncertainty_scale().normalise_quality(clean.get("data_quality"))
+        clean["data_quality"] = uncertainty_scale(session).normalise_quality(
+            clean.get("data_quality")
+        )
     except ValueError as exc:
         errors["data_quality"] = str(exc)
     site_id = clean.get("site_id")
@@ -75,7 +77,7 @@ def check_line(
         frame = pd.DataFrame([{k: clean.get(k) for k in EDITABLE_FIELDS}])
         try:
             encode_lines(
-                frame, library_for(session, period.library_version_id), uncertainty_scale()
+                frame, library_for(session, period.library_version_id), uncertainty_scale(session)
             )
         except ComputationError as exc:
             for e in exc.errors:

@@ -1,42 +1,34 @@
-"""A period's dashboard from the database: its inputs gathered, and built dashboards kept.
+"""A period's dashboard in one downward pass: load, compute, shape.
 
-``load_dashboard`` feeds the pure :func:`carbon.web.results_view.build_dashboard` steps (the
-period's own figures, then the comparison with the company's other years) and keeps what it
-built per period and language while the company's years are unchanged: members reread their
-dashboard far more often than they change a line. The results page and the results API both
-read it, so they cannot disagree.
+``load_dashboard`` reads what the period's dashboard needs (the company's years, their results
+through carbon.db.compute, the period's lines and library), then hands it to the pure
+:func:`carbon.web.results_view.build_dashboard`, which shapes it for the page. The results page
+and the results API both call it, so they cannot disagree. Nothing is kept here: the results
+themselves are kept by the application's carbon.db.compute.Computations, and the rest costs a
+few milliseconds (docs/performance.md, fifth session).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.results import ComputationResult
-from carbon.db.compute import (
-    compute_many,
-    compute_period,
-    database_key,
-    library_for,
-    scale_key,
-)
+from carbon.db.compute import compute_many, compute_period, library_for, uncertainty_scale
 from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.factors.bundled import find_activity
 from carbon.i18n import get_locale
-from carbon.lru import Lru
 from carbon.web.results_view import (
     BaseYear,
     Dashboard,
     LineInfo,
-    OwnFigures,
     PeriodFacts,
     YearRow,
-    compare_years,
+    build_dashboard,
     factor_record,
-    own_figures,
 )
 
 
@@ -75,52 +67,23 @@ def facts_of(period: ReportingPeriod) -> PeriodFacts:
     )
 
 
-# Per database, period and language: the last dashboard built and what it was built from.
-_dashboards: Lru[tuple[Any, ...], tuple[tuple[Any, ...], Dashboard]] = Lru(2_000)
+@dataclass(frozen=True)
+class DashboardInputs:
+    """Everything the dashboard of one period is built from, read from the database."""
+
+    result: ComputationResult
+    library: FactorLibrary
+    lines: dict[int, LineInfo]
+    facts: PeriodFacts
+    base: BaseYear | None
+    history: tuple[YearRow, ...]
 
 
-def _inputs(period: ReportingPeriod) -> tuple[Any, ...]:
-    """What a period's dashboard is built from, as its company's periods say it: each year's
-    figures, status and pinned library, and its lines' revision (carbon.db.line_stats renews it
-    on any change to a line, comments included)."""
-    company = period.company
-    return (
-        scale_key(),
-        company.sector_unit_label,
-        tuple(
-            (p.id, p.year, p.is_base_year, p.status, p.library_version_id, p.line_count,
-             p.lines_revision, p.fte, p.revenue_keur, p.sector_activity)
-            for p in company.periods
-        ),
-    )  # fmt: skip
-
-
-def load_dashboard(session: Session, period: ReportingPeriod) -> Dashboard:
-    """The period's dashboard with the company's other years; ComputationError on bad lines.
-
-    Kept while its inputs are unchanged: members reread their dashboard far more often than
-    they change a line, and building it (six footprints, the lines' labels, the uncertainty
-    contributors) is most of the page's time.
-    """
-    locale = get_locale()
-    key = (database_key(session), period.id, locale)
-    inputs = _inputs(period)
-    hit = _dashboards.get(key)
-    if hit is not None and hit[0] == inputs:
-        return hit[1]
-    dashboard = _build(session, period, locale)
-    _dashboards.put(key, (inputs, dashboard))
-    return dashboard
-
-
-def clear_cache() -> None:
-    _dashboards.clear()
-    _owns.clear()
-
-
-def _build(session: Session, period: ReportingPeriod, locale: str) -> Dashboard:
+def read_inputs(session: Session, period: ReportingPeriod, locale: str) -> DashboardInputs:
+    """The period's result, library and lines, and its company's other years (their results
+    under the revisions the periods already carry: no query each). ComputationError on bad
+    lines of this period; another year that cannot be computed is shown so in the history."""
     result = compute_period(session, period)
-    # The other years: from the results cache, under the revisions the periods already carry.
     others = [p for p in period.company.periods if p.id != period.id]
     computed = compute_many(
         session,
@@ -129,29 +92,18 @@ def _build(session: Session, period: ReportingPeriod, locale: str) -> Dashboard:
     )
     history, base = [], None
     for p in period.company.periods:  # ordered by year
-        # None: the year cannot be computed, shown so in the history; not an error of this page.
         r = result if p.id == period.id else computed[p.id][0]
         history.append(YearRow(p.id, p.year, p.is_base_year, p.status, r))
         if p.is_base_year and p.id != period.id and r is not None:
             base = BaseYear(p.year, r, facts_of(p))
-    return compare_years(_own(session, period, result, locale), facts_of(period), locale, base,
-                         history)  # fmt: skip
-
-
-# Per database, period and language: the figures of the period alone, for the result they were
-# derived from (held here, so ``is`` is a safe test: the results cache gives the same object
-# for the same lines' revision, library and scale).
-_owns: Lru[tuple[Any, ...], OwnFigures] = Lru(2_000)
-
-
-def _own(
-    session: Session, period: ReportingPeriod, result: ComputationResult, locale: str
-) -> OwnFigures:
-    key = (database_key(session), period.id, locale)
-    own = _owns.get(key)
-    if own is not None and own.result is result:
-        return own
     library = library_for(session, period.library_version_id)
-    own = own_figures(result, library, line_infos(session, period, library, locale))
-    _owns.put(key, own)
-    return own
+    lines = line_infos(session, period, library, locale)
+    return DashboardInputs(result, library, lines, facts_of(period), base, tuple(history))
+
+
+def load_dashboard(session: Session, period: ReportingPeriod) -> Dashboard:
+    """The period's dashboard with the company's other years; ComputationError on bad lines."""
+    locale = get_locale()
+    i = read_inputs(session, period, locale)
+    return build_dashboard(i.result, i.library, i.lines, i.facts, locale, i.base, i.history,
+                           uncertainty_scale(session))  # fmt: skip

@@ -18,6 +18,7 @@ from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from carbon.db.compute import SESSION_KEY, Computations
 from carbon.db.models import User
 from carbon.web.access import Principal, load_principal
 
@@ -34,8 +35,18 @@ class LoginRequired(Exception):
     """Raised by dependencies when nobody (or an expired session) is signed in."""
 
 
-def get_session(request: Request) -> Iterator[Session]:
+def get_computations(request: Request) -> Computations:
+    computations: Computations = request.app.state.computations
+    return computations
+
+
+ComputationsDep = Annotated[Computations, Depends(get_computations)]
+
+
+def get_session(request: Request, computations: ComputationsDep) -> Iterator[Session]:
+    """The request's session, carrying the application's computations (carbon.db.compute)."""
     session: Session = request.app.state.sessions()
+    session.info[SESSION_KEY] = computations
     try:
         yield session
     finally:
