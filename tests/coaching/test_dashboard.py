@@ -22,7 +22,8 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from carbon.coaching.dashboard import Flag, build_dashboard
+from carbon.coaching import dashboard
+from carbon.coaching.dashboard import CohortTables, Flag, build_dashboard
 from carbon.coaching.path import Stage
 from carbon.coaching.table import TableQuery, totals
 from carbon.db import audit
@@ -278,3 +279,38 @@ def test_a_change_to_one_company_can_clear_another_s_outlier_flag(
     assert rows["Bravo"].total_kg is None and rows["Bravo"].footprint is None
     assert rows["Foxtrot"].flags == () and rows["Foxtrot"].outliers == ()
     assert rows["Alpha"].total_kg == pytest.approx(14_000.0)  # unchanged
+
+
+def test_kept_tables_rebuild_the_changed_company_only_and_match_a_full_build(
+    db_session: Session, lib: LibraryVersion, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b = build(db_session, lib)
+    kept = CohortTables()
+    first = build_dashboard(db_session, b.cohort.id, now=NOW, kept=kept)
+    assert build_dashboard(db_session, b.cohort.id, now=NOW, kept=kept) is first  # unchanged
+    built_for: list[list[str]] = []
+    load = dashboard.load_cohort
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        built_for.append([r[1] for r in kwargs["rows"].companies])
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "load_cohort", recording)
+    # Bravo's only line goes; Foxtrot's outlier flag goes with it (see the test above).
+    bravo = next(r for r in first.rows if r.company.name == "Bravo")
+    period = db_session.get(ReportingPeriod, bravo.footprint.id)  # type: ignore[union-attr]
+    assert period is not None
+    for line in list(period.lines):
+        db_session.delete(line)
+    db_session.flush()
+    again = build_dashboard(db_session, b.cohort.id, now=NOW, kept=kept)
+    assert built_for == [["Bravo"]]
+    rows = {r.company.name: r for r in again.rows}
+    assert rows["Foxtrot"].flags == () and rows["Foxtrot"].outliers == ()
+    # The same table as one built from nothing.
+    full = build_dashboard(db_session, b.cohort.id, now=NOW)
+    assert built_for[-1] == ["Alpha", "Bravo", "Charlie", "Delta", "Foxtrot"]
+    assert (full.rows, full.kpis) == (again.rows, again.kpis)
+    # The clock moves the "stuck" flag even when nothing else changed.
+    later = build_dashboard(db_session, b.cohort.id, now=NOW + timedelta(days=45), kept=kept)
+    assert Flag.stuck in next(r for r in later.rows if r.company.name == "Delta").flags

@@ -196,7 +196,7 @@ def test_change_against_the_base_year_and_intensities(
 def test_the_dashboard_follows_its_lines_and_the_other_years(
     as_user: Any, world: World, db_session: Session
 ) -> None:
-    """Results are kept by the application (carbon.db.compute.Computations): a change to the
+    """Dashboards are kept by the application (web.dashboard_data.Dashboards): a change to the
     period's lines or to another year shows on the next view."""
     p2025 = second_year(db_session, world)
     alice = as_user("alice")
@@ -205,7 +205,10 @@ def test_the_dashboard_follows_its_lines_and_the_other_years(
         return soup(alice.get(f"/periods/{p2025.id}/results"))
 
     assert text(page(), "#total-value") == "3.0 t CO₂e"
+    kept = alice.app.state.dashboards.built.get((p2025.id, "en"))
+    assert kept is not None
     assert text(page(), "#total-value") == "3.0 t CO₂e"
+    assert alice.app.state.dashboards.built.get((p2025.id, "en")) is kept  # served as kept
     # One more line: 3,000 + 10,000 kWh × 0.052 = 3,520 kg.
     f.make_line(db_session, p2025, poste="2.1", factor_id="bundled:elec-fr-2022",
                 quantity=10_000, unit="kWh")  # fmt: skip
@@ -215,6 +218,9 @@ def test_the_dashboard_follows_its_lines_and_the_other_years(
     world.period_a.fte = 10.0
     db_session.flush()
     assert "0.36 t CO₂e" in text(page(), "#intensity-fte")
+    # The year's own figures were derived once for 3,520 kg: the base year's change reused them.
+    own = alice.app.state.dashboards.own.get((p2025.id, "en"))
+    assert own is not None and own.result.total_kgco2e == pytest.approx(3_520.0)
 
 
 def test_breakdown_switches_in_place_with_htmx(as_user: Any, world: World) -> None:

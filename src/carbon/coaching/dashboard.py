@@ -5,8 +5,8 @@ it last did anything, its flags, its latest footprint against the base year, and
 Built from five queries (carbon.coaching.dashboard_inputs: companies, periods with their line
 counts and revisions, latest audit entries and line changes, action counts, targets): their
 number does not grow with the cohort, and none reads the lines. Footprints come from the
-results the application keeps (carbon.db.compute), so a view after a line edit recomputes that
-period only.
+results the application keeps (carbon.db.compute); the application also keeps the last table
+of each cohort (CohortTables), so a view after a line edit rebuilds that company's part only.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from carbon.coaching.footprints import (
 )
 from carbon.coaching.outliers import Outlier, outlier_postes
 from carbon.coaching.path import DONE_STATUSES, Completeness, Stage, completeness, derive_stage
+from carbon.db.compute import scale_key, uncertainty_scale
+from carbon.lru import Lru
 
 STUCK_AFTER = timedelta(days=30)
 INTENSITY_UNITS = ("fte", "revenue_keur", "sector_activity")
@@ -126,24 +128,71 @@ class _Part:
     done: int  # validated or locked periods
 
 
-def build_dashboard(session: Session, cohort_id: int, now: datetime | None = None) -> Dashboard:
+@dataclass(frozen=True)
+class _Built:
+    stamp: tuple[Any, ...]  # the queries' answers, the minute and the scale it was built for
+    dashboard: Dashboard
+    parts: dict[int, tuple[CompanyInputs, _Part]]
+
+
+class CohortTables:
+    """The cohort tables an application built last, one per cohort, with each company's part.
+
+    Built in the application factory (``app.state.cohort_tables``). Rebuilding every company's
+    part of a 300-company table costs 4–5 times the rest of the page (docs/performance.md,
+    fifth session), and a line edit changes one company: the others' parts are reused while
+    their queries' rows are equal to the ones they were built from, so an entry is never stale.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self._built: Lru[int, _Built] = Lru(size)
+
+    def get(self, cohort_id: int) -> _Built | None:
+        return self._built.get(cohort_id)
+
+    def put(self, cohort_id: int, built: _Built) -> None:
+        self._built.put(cohort_id, built)
+
+
+def build_dashboard(
+    session: Session,
+    cohort_id: int,
+    now: datetime | None = None,
+    kept: CohortTables | None = None,
+) -> Dashboard:
     """The cohort's table and KPIs; ``now`` is the clock (tests freeze it).
 
     One downward pass: the five queries (carbon.coaching.dashboard_inputs), the footprints
     (carbon.db.compute, which keeps results while a period's lines are unchanged), each
     company's part of the table, then what needs the whole cohort or the clock (outlier
-    fences, flags, KPIs).
+    fences, flags, KPIs). With ``kept`` (the application's), the table is returned as it was
+    when the queries return what they returned last time in the same minute under the same
+    scale, and otherwise only the parts of the companies whose rows changed are built again.
     """
     now = now or datetime.now(UTC)
     inputs = read_inputs(session, cohort_id)
-    parts = _build_parts(session, cohort_id, inputs.by_company())
-    return _finish(list(parts.values()), now)
+    stamp = (inputs, now.replace(second=0, microsecond=0), scale_key(uncertainty_scale(session)))
+    hit = None if kept is None else kept.get(cohort_id)
+    if hit is not None and hit.stamp == stamp:
+        return hit.dashboard
+    known = hit.parts if hit is not None and hit.stamp[2] == stamp[2] else {}
+    companies = inputs.by_company()
+    changed = {cid: c for cid, c in companies.items() if cid not in known or known[cid][0] != c}
+    fresh = _build_parts(session, cohort_id, changed)
+    parts = {
+        cid: (c, fresh[cid] if cid in fresh else known[cid][1]) for cid, c in companies.items()
+    }
+    dashboard = _finish([part for _, part in parts.values()], now)
+    if kept is not None:
+        kept.put(cohort_id, _Built(stamp, dashboard, parts))
+    return dashboard
 
 
 def _build_parts(
     session: Session, cohort_id: int, changed: dict[int, CompanyInputs]
 ) -> dict[int, _Part]:
-    """Each company's part: its footprints and everything of its row that is its alone."""
+    """The parts of the ``changed`` companies: their footprints and everything of their rows
+    that is theirs alone."""
     if not changed:
         return {}
     rows = CohortRows(

@@ -14,10 +14,12 @@ from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from carbon import __version__
+from carbon.coaching.dashboard import CohortTables
 from carbon.config import Settings
 from carbon.db.compute import Computations
 from carbon.db.session import make_engine, make_sessionmaker
 from carbon.reports.pool import Renderer
+from carbon.web.dashboard_data import Dashboards
 from carbon.web.errors import install_error_handlers
 from carbon.web.i18n import LocaleMiddleware
 from carbon.web.routes import ROUTERS
@@ -59,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # What the application keeps between requests (docs/architecture.md, "What is kept"):
     # handed to each request's session by web.deps.get_session.
     app.state.computations = Computations.from_settings(settings)
+    app.state.dashboards = Dashboards()
+    app.state.cohort_tables = CohortTables()
     app.state.pdf = Renderer(settings.pdf_workers)
     app.state.templates = make_templates()
     app.state.login_limiter = LoginRateLimiter()

@@ -2,33 +2,45 @@
 
 ``load_dashboard`` reads what the period's dashboard needs (the company's years, their results
 through carbon.db.compute, the period's lines and library), then hands it to the pure
-:func:`carbon.web.results_view.build_dashboard`, which shapes it for the page. The results page
-and the results API both call it, so they cannot disagree. Nothing is kept here: the results
-themselves are kept by the application's carbon.db.compute.Computations, and the rest costs a
-few milliseconds (docs/performance.md, fifth session).
+carbon.web.results_view, which shapes it for the page. The results page and the results API
+both call it, so they cannot disagree.
+
+The application keeps built dashboards (:class:`Dashboards`, ``app.state.dashboards``) per
+period and language while the company's years are unchanged, and each period's own figures
+for the result they came from: members reread their dashboard far more often than they change
+a line, and the shaping (labels of 300 lines, uncertainty contributors) is most of the page's
+time (docs/performance.md, fifth session).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.factors import FactorLibrary
-from carbon.accounting.results import ComputationResult
-from carbon.db.compute import compute_many, compute_period, library_for, uncertainty_scale
+from carbon.db.compute import (
+    compute_many,
+    compute_period,
+    library_for,
+    scale_key,
+    uncertainty_scale,
+)
 from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.factors.bundled import find_activity
 from carbon.i18n import get_locale
+from carbon.lru import Lru
 from carbon.web.results_view import (
     BaseYear,
     Dashboard,
     LineInfo,
+    OwnFigures,
     PeriodFacts,
     YearRow,
-    build_dashboard,
+    compare_years,
     factor_record,
+    own_figures,
 )
 
 
@@ -67,24 +79,46 @@ def facts_of(period: ReportingPeriod) -> PeriodFacts:
     )
 
 
-@dataclass(frozen=True)
-class DashboardInputs:
-    """Everything the dashboard of one period is built from, read from the database."""
+class Dashboards:
+    """Dashboards built by the application, and each period's own figures, per period and
+    language; an entry is used only for the inputs it was built from, so it is never stale."""
 
-    result: ComputationResult
-    library: FactorLibrary
-    lines: dict[int, LineInfo]
-    facts: PeriodFacts
-    base: BaseYear | None
-    history: tuple[YearRow, ...]
+    def __init__(self, size: int = 2_000) -> None:
+        self.built: Lru[tuple[int, str], tuple[tuple[Any, ...], Dashboard]] = Lru(size)
+        self.own: Lru[tuple[int, str], OwnFigures] = Lru(size)
 
 
-def read_inputs(session: Session, period: ReportingPeriod, locale: str) -> DashboardInputs:
-    """The period's result, library and lines, and its company's other years (their results
-    under the revisions the periods already carry: no query each). ComputationError on bad
-    lines of this period; another year that cannot be computed is shown so in the history."""
+def _inputs(session: Session, period: ReportingPeriod) -> tuple[Any, ...]:
+    """What a period's dashboard is built from, as its company's periods say it: each year's
+    figures, status and pinned library, its lines' revision (carbon.db.line_stats renews it
+    on any change to a line, comments included), and the deployment's scale."""
+    company = period.company
+    return (
+        scale_key(uncertainty_scale(session)),
+        company.sector_unit_label,
+        tuple(
+            (p.id, p.year, p.is_base_year, p.status, p.library_version_id, p.line_count,
+             p.lines_revision, p.fte, p.revenue_keur, p.sector_activity)
+            for p in company.periods
+        ),
+    )  # fmt: skip
+
+
+def load_dashboard(
+    session: Session, period: ReportingPeriod, kept: Dashboards | None = None
+) -> Dashboard:
+    """The period's dashboard with the company's other years; ComputationError on bad lines.
+    With ``kept`` (the application's), one built from the same inputs is returned as it is."""
+    locale = get_locale()
+    key = (period.id, locale)
+    inputs = _inputs(session, period)
+    hit = None if kept is None else kept.built.get(key)
+    if hit is not None and hit[0] == inputs:
+        return hit[1]
+    # Load and compute...
     result = compute_period(session, period)
     others = [p for p in period.company.periods if p.id != period.id]
+    # ...the other years under the revisions the periods already carry (no query each)...
     computed = compute_many(
         session,
         [(p.id, p.library_version_id) for p in others],
@@ -92,18 +126,21 @@ def read_inputs(session: Session, period: ReportingPeriod, locale: str) -> Dashb
     )
     history, base = [], None
     for p in period.company.periods:  # ordered by year
+        # None: the year cannot be computed, shown so in the history; not an error of this page.
         r = result if p.id == period.id else computed[p.id][0]
         history.append(YearRow(p.id, p.year, p.is_base_year, p.status, r))
         if p.is_base_year and p.id != period.id and r is not None:
             base = BaseYear(p.year, r, facts_of(p))
-    library = library_for(session, period.library_version_id)
-    lines = line_infos(session, period, library, locale)
-    return DashboardInputs(result, library, lines, facts_of(period), base, tuple(history))
-
-
-def load_dashboard(session: Session, period: ReportingPeriod) -> Dashboard:
-    """The period's dashboard with the company's other years; ComputationError on bad lines."""
-    locale = get_locale()
-    i = read_inputs(session, period, locale)
-    return build_dashboard(i.result, i.library, i.lines, i.facts, locale, i.base, i.history,
-                           uncertainty_scale(session))  # fmt: skip
+    # ...then shape: the period's own figures (kept apart, for an edit of another year), and
+    # the comparison with the base year and the history.
+    own = None if kept is None else kept.own.get(key)
+    if own is None or own.result is not result:
+        library = library_for(session, period.library_version_id)
+        lines = line_infos(session, period, library, locale)
+        own = own_figures(result, library, lines, uncertainty_scale(session))
+        if kept is not None:
+            kept.own.put(key, own)
+    dashboard = compare_years(own, facts_of(period), locale, base, history)
+    if kept is not None:
+        kept.built.put(key, (inputs, dashboard))
+    return dashboard
