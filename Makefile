@@ -56,7 +56,7 @@ lock: ## refresh requirements*.txt from pyproject.toml (pip-tools' pip-compile, 
 	$(PY) -m pip install --quiet pip-tools
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements.txt pyproject.toml
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test -o requirements-test.txt pyproject.toml
-	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra dev -o requirements-dev.txt pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test --extra dev -o requirements-dev.txt pyproject.toml
 
 wheel-check: $(NODE_STAMP) ## the built wheel serves pages outside the checkout (as CI checks)
 	PYTHON=$(PY) .ci/wheel-check
