@@ -176,23 +176,6 @@ def empty_database_url(db_backend: str, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(autouse=True)
-def _fresh_computation_caches() -> Iterator[None]:
-    """Rolled-back tests reuse ids (SQLite): a cached result must not outlive its test."""
-    from carbon.coaching import dashboard
-    from carbon.db.compute import clear_caches
-    from carbon.reports import document, pool
-    from carbon.web import cohort_rows, dashboard_data
-
-    caches = (clear_caches, pool.clear_cache, dashboard.clear_cache, cohort_rows.clear_cache,
-              dashboard_data.clear_cache, document.clear_cache)  # fmt: skip
-    for clear in caches:
-        clear()
-    yield
-    for clear in caches:
-        clear()
-
-
 # --- Debian's Chromium, one for the whole session (two Playwright instances cannot coexist) -----
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -75,7 +75,11 @@ def serve(url: str, workers: int, idle_s: float = 5.0) -> Iterator[str]:
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still finishing a PDF on a busy machine
+            server.kill()
+            server.wait(timeout=30)
 
 
 def main() -> int:

@@ -162,9 +162,13 @@ def _safe_url(url: str) -> str:
 
 
 def _sessions(settings: Settings) -> sessionmaker[Session]:
+    """Sessions computing with this deployment's data-quality scale, as the web app's do."""
+    from carbon.db.compute import SESSION_KEY, Computations
     from carbon.db.session import make_engine, make_sessionmaker
 
-    return make_sessionmaker(make_engine(settings))
+    factory = make_sessionmaker(make_engine(settings))
+    factory.configure(info={SESSION_KEY: Computations.from_settings(settings)})
+    return factory
 
 
 @app.command("demo")

@@ -43,9 +43,10 @@ def _fail(message: str) -> typer.Exit:
 
 def _run(work: Any) -> Any:
     """Run ``work(session)`` in one transaction; a refused input leaves nothing written."""
-    from carbon.db.session import make_engine, make_sessionmaker, session_scope
+    from carbon.cli import _sessions
+    from carbon.db.session import session_scope
 
-    with session_scope(make_sessionmaker(make_engine(Settings()))) as session:
+    with session_scope(_sessions(Settings())) as session:
         return work(session)
 
 

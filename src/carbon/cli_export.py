@@ -32,15 +32,16 @@ def export_vsme(
 ) -> None:
     """Write the VSME B3 disclosure of a company's year."""
     from carbon.accounting.energy import energy_use
+    from carbon.cli import _sessions
     from carbon.cli_import import _period
     from carbon.db.compute import compute_period, library_for, period_lines
-    from carbon.db.session import make_engine, make_sessionmaker, session_scope
+    from carbon.db.session import session_scope
     from carbon.factors.energy_contents import load_energy_contents
     from carbon.reports.vsme import build_b3, fill_workbook, new_workbook
 
     if dest.suffix.lower() not in (".json", ".xlsx"):
         raise fail(f"{dest}: write a .json or an .xlsx file")
-    with session_scope(make_sessionmaker(make_engine(Settings()))) as session:
+    with session_scope(_sessions(Settings())) as session:
         owner, period = _period(session, company, year)
         if period.status not in ("validated", "locked") and not draft:
             raise fail(

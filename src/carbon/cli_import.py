@@ -41,8 +41,9 @@ def import_fec(
     commit: Annotated[bool, typer.Option("--commit", help="store the lines")] = False,
 ) -> None:
     """Preview (or with --commit store) the spend lines a FEC gives for a reporting period."""
+    from carbon.cli import _sessions
     from carbon.db.fec_import import FecImportError, plan_fec_import, store_fec_import
-    from carbon.db.session import make_engine, make_sessionmaker, session_scope
+    from carbon.db.session import session_scope
     from carbon.imports.fec import FecError, read_fec
     from carbon.imports.fec_mapping import default_rules, layered, parse_rules
 
@@ -59,7 +60,7 @@ def import_fec(
         for issue in exc.issues:
             err.print(f"{path}: {issue}", highlight=False, markup=False)
         raise fail(f"{path}: {len(exc.issues)} problem(s); nothing imported") from None
-    with session_scope(make_sessionmaker(make_engine(Settings()))) as session:
+    with session_scope(_sessions(Settings())) as session:
         owner, period = _period(session, company, year)
         try:
             plan = plan_fec_import(
@@ -118,9 +119,10 @@ def import_fatturapa(
     commit: Annotated[bool, typer.Option("--commit", help="store the lines")] = False,
 ) -> None:
     """Preview (or with --commit store) the lines Italian purchase invoices give for a period."""
+    from carbon.cli import _sessions
     from carbon.db.fec_import import FecImportError
     from carbon.db.invoice_import import plan_invoice_import, store_invoice_import
-    from carbon.db.session import make_engine, make_sessionmaker, session_scope
+    from carbon.db.session import session_scope
     from carbon.imports.fatturapa import InvoiceError, read_invoices
     from carbon.imports.invoice_mapping import default_rules
 
@@ -131,7 +133,7 @@ def import_fatturapa(
         raise fail(f"{exc.filename}: {exc.strerror}") from None
     except InvoiceError as exc:
         raise fail(f"{exc}; nothing imported") from None
-    with session_scope(make_sessionmaker(make_engine(Settings()))) as session:
+    with session_scope(_sessions(Settings())) as session:
         owner, period = _period(session, company, year)
         try:
             plan = plan_invoice_import(session, period, data, lines, default_rules())

@@ -12,8 +12,11 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# A source checkout's top level (tests, benchmarks and the Makefile run from there). Files that
+# ship with the code are found through carbon.resources, which also works in an installed wheel.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = PROJECT_ROOT / "data"
+# The default database's folder: the checkout's data/, or data/ where an installed carbon runs.
+DATA_DIR = (PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else Path.cwd()) / "data"
 DEFAULT_SECRET = "dev-secret-change-me"
 
 

@@ -1,5 +1,5 @@
-"""A small least-recently-used map: the process's caches (libraries, results, cohort tables,
-rendered rows, dashboards) are all one.
+"""A small least-recently-used map: what an application keeps (libraries, results, cohort
+tables, dashboards; docs/architecture.md, "What the application keeps") is held in these.
 
 A web process's threads share them. Each operation is a few dictionary operations under the
 GIL; another thread may evict a key between a look-up and its reordering, which is no error

@@ -23,11 +23,11 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from carbon.coaching import dashboard
-from carbon.coaching.dashboard import Flag, build_dashboard
+from carbon.coaching.dashboard import CohortTables, Flag, build_dashboard
 from carbon.coaching.path import Stage
 from carbon.coaching.table import TableQuery, totals
 from carbon.db import audit
-from carbon.db.compute import clear_caches
+from carbon.db.compute import SESSION_KEY, Computations
 from carbon.db.models import Cohort, Company, LibraryVersion, ReportingPeriod
 from tests import factories as f
 
@@ -218,12 +218,9 @@ def test_query_count_does_not_grow_with_the_cohort(
     def count(*args: Any) -> None:
         statements.append(args[2])
 
-    build_dashboard(db_session, b.cohort.id, now=NOW)  # warms the library cache
+    # The test's session keeps no results (carbon.db.compute.Computations): every build is cold.
     event.listen(engine, "before_cursor_execute", count)
     try:
-        # Results cached by the first call would hide the lines query: measure a cold page.
-        clear_caches(libraries=False)
-        dashboard.clear_cache()
         build_dashboard(db_session, b.cohort.id, now=NOW)
         small = len(statements)
         for i in range(10):
@@ -232,8 +229,6 @@ def test_query_count_does_not_grow_with_the_cohort(
             elec(db_session, f.make_period(db_session, c, lib, year=2025), 1000 + i)
             f.make_action(db_session, c)
         statements.clear()
-        clear_caches(libraries=False)
-        dashboard.clear_cache()
         board = build_dashboard(db_session, b.cohort.id, now=NOW)
     finally:
         event.remove(engine, "before_cursor_execute", count)
@@ -241,12 +236,10 @@ def test_query_count_does_not_grow_with_the_cohort(
     assert len(statements) == small <= 12, statements
 
 
-def test_unchanged_inputs_reuse_the_table_and_any_change_rebuilds_it(
-    db_session: Session, lib: LibraryVersion
-) -> None:
+def test_any_change_shows_at_once(db_session: Session, lib: LibraryVersion) -> None:
     b = build(db_session, lib)
+    db_session.info[SESSION_KEY] = Computations()  # results kept, as in the application
     first = build_dashboard(db_session, b.cohort.id, now=NOW)
-    assert build_dashboard(db_session, b.cohort.id, now=NOW) is first  # same queries' answers
     delta = next(r for r in first.rows if r.company.name == "Delta")
     assert delta.total_kg == pytest.approx(6_100.0)  # 60,000 kWh × 0.1 + 10,000 p.km × 0.01
     # One more line: 6,100 + 1,000 kWh × 0.1 = 6,200 kg.
@@ -254,35 +247,25 @@ def test_unchanged_inputs_reuse_the_table_and_any_change_rebuilds_it(
     assert period is not None
     elec(db_session, period, 1_000)
     again = build_dashboard(db_session, b.cohort.id, now=NOW)
-    assert again is not first
     assert next(r for r in again.rows if r.company.name == "Delta").total_kg == pytest.approx(
         6_200.0
     )
-    # A new action, a changed period: rebuilt too.
+    # A new action shows in the KPIs.
     f.make_action(db_session, db_session.get(Company, b.ids["Delta"]), status="planned")
     after_action = build_dashboard(db_session, b.cohort.id, now=NOW)
-    assert after_action is not again and after_action.kpis.actions_identified == 5
-    period.fte = 3.0
-    db_session.flush()
-    assert build_dashboard(db_session, b.cohort.id, now=NOW) is not after_action
+    assert after_action.kpis.actions_identified == 5
     # The clock moves the "stuck" flag: 45 days later Delta is stuck.
     later = build_dashboard(db_session, b.cohort.id, now=NOW + timedelta(days=45))
     assert Flag.stuck in next(r for r in later.rows if r.company.name == "Delta").flags
 
 
-def test_a_change_rebuilds_its_company_only_and_gives_what_a_full_build_gives(
-    db_session: Session, lib: LibraryVersion, monkeypatch: pytest.MonkeyPatch
+def test_a_change_to_one_company_can_clear_another_s_outlier_flag(
+    db_session: Session, lib: LibraryVersion
 ) -> None:
     b = build(db_session, lib)
+    db_session.info[SESSION_KEY] = Computations()
     first = build_dashboard(db_session, b.cohort.id, now=NOW)
-    built_for: list[list[str]] = []
-    load = dashboard.load_cohort
-
-    def recording(*args: Any, **kwargs: Any) -> Any:
-        built_for.append([r[1] for r in kwargs["rows"].companies])
-        return load(*args, **kwargs)
-
-    monkeypatch.setattr(dashboard, "load_cohort", recording)
+    assert next(r for r in first.rows if r.company.name == "Foxtrot").flags != ()
     # Bravo's only line goes: poste 2.1 keeps three companies (Alpha, Delta, Foxtrot), fewer
     # than the four a fence needs, so Foxtrot's outlier flag goes too, though only Bravo changed.
     bravo = next(r for r in first.rows if r.company.name == "Bravo")
@@ -292,15 +275,42 @@ def test_a_change_rebuilds_its_company_only_and_gives_what_a_full_build_gives(
         db_session.delete(line)
     db_session.flush()
     again = build_dashboard(db_session, b.cohort.id, now=NOW)
-    assert built_for == [["Bravo"]]
     rows = {r.company.name: r for r in again.rows}
     assert rows["Bravo"].total_kg is None and rows["Bravo"].footprint is None
     assert rows["Foxtrot"].flags == () and rows["Foxtrot"].outliers == ()
-    assert rows["Alpha"].total_kg == pytest.approx(14_000.0)  # reused, unchanged
+    assert rows["Alpha"].total_kg == pytest.approx(14_000.0)  # unchanged
+
+
+def test_kept_tables_rebuild_the_changed_company_only_and_match_a_full_build(
+    db_session: Session, lib: LibraryVersion, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b = build(db_session, lib)
+    kept = CohortTables()
+    first = build_dashboard(db_session, b.cohort.id, now=NOW, kept=kept)
+    assert build_dashboard(db_session, b.cohort.id, now=NOW, kept=kept) is first  # unchanged
+    built_for: list[list[str]] = []
+    load = dashboard.load_cohort
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        built_for.append([r[1] for r in kwargs["rows"].companies])
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "load_cohort", recording)
+    # Bravo's only line goes; Foxtrot's outlier flag goes with it (see the test above).
+    bravo = next(r for r in first.rows if r.company.name == "Bravo")
+    period = db_session.get(ReportingPeriod, bravo.footprint.id)  # type: ignore[union-attr]
+    assert period is not None
+    for line in list(period.lines):
+        db_session.delete(line)
+    db_session.flush()
+    again = build_dashboard(db_session, b.cohort.id, now=NOW, kept=kept)
+    assert built_for == [["Bravo"]]
+    rows = {r.company.name: r for r in again.rows}
+    assert rows["Foxtrot"].flags == () and rows["Foxtrot"].outliers == ()
     # The same table as one built from nothing.
-    dashboard.clear_cache()
-    clear_caches(libraries=False)
     full = build_dashboard(db_session, b.cohort.id, now=NOW)
     assert built_for[-1] == ["Alpha", "Bravo", "Charlie", "Delta", "Foxtrot"]
-    assert full is not again
     assert (full.rows, full.kpis) == (again.rows, again.kpis)
+    # The clock moves the "stuck" flag even when nothing else changed.
+    later = build_dashboard(db_session, b.cohort.id, now=NOW + timedelta(days=45), kept=kept)
+    assert Flag.stuck in next(r for r in later.rows if r.company.name == "Delta").flags

@@ -1,4 +1,5 @@
-"""The results cache: reused while a period's lines are unchanged, never stale after a change."""
+"""The results an application keeps (carbon.db.compute.Computations): reused while a period's
+lines are unchanged, never stale after a change, and nothing kept without an application."""
 
 from __future__ import annotations
 
@@ -7,14 +8,22 @@ from sqlalchemy.orm import Session
 
 from carbon.db import compute as db_compute
 from carbon.db.activity_lines import add_line, delete_line, update_line
-from carbon.db.compute import compute_many, compute_period
+from carbon.db.compute import SESSION_KEY, Computations, compute_many, compute_period
 from carbon.db.factor_store import save_library
 from carbon.factors.bundled import load_bundled_library
 from tests import factories as f
 
 
 @pytest.fixture
-def period(db_session: Session):  # type: ignore[no-untyped-def]
+def kept(db_session: Session) -> Computations:
+    """What an application's request session carries (carbon.web.deps.get_session)."""
+    computations = Computations()
+    db_session.info[SESSION_KEY] = computations
+    return computations
+
+
+@pytest.fixture
+def period(db_session: Session, kept: Computations):  # type: ignore[no-untyped-def]
     version = save_library(db_session, load_bundled_library(), source="bundled")
     p = f.make_period(db_session, library_version=version)
     # 10,000 kWh × 0.052 = 520 kg.
@@ -45,6 +54,15 @@ def test_unchanged_period_is_served_from_the_cache(
     assert calls == 0
 
 
+def test_a_session_without_an_application_keeps_nothing(
+    db_session: Session, period, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    del db_session.info[SESSION_KEY]
+    first = compute_period(db_session, period)
+    assert compute_period(db_session, period) is not first
+    assert compute_period(db_session, period).total_kgco2e == pytest.approx(520.0)
+
+
 def test_every_kind_of_change_invalidates(db_session: Session, period) -> None:  # type: ignore[no-untyped-def]
     user = f.make_user(db_session)
     assert compute_period(db_session, period).total_kgco2e == pytest.approx(520.0)
@@ -59,23 +77,25 @@ def test_every_kind_of_change_invalidates(db_session: Session, period) -> None: 
     assert compute_period(db_session, period).total_kgco2e == pytest.approx(520.0)
 
 
-def test_edits_replace_the_cached_result_instead_of_piling_up(db_session: Session, period) -> None:  # type: ignore[no-untyped-def]
+def test_edits_replace_the_cached_result_instead_of_piling_up(
+    db_session: Session, period, kept: Computations
+) -> None:  # type: ignore[no-untyped-def]
     user = f.make_user(db_session)
     line = add_line(db_session, user.id, period, _line(quantity=1_000))
-    db_compute.clear_caches(libraries=False)
+    kept.results.clear()
     for quantity in (2_000, 3_000, 4_000):
         update_line(db_session, user.id, line, _line(quantity=quantity),
                     expected_version=line.version_id)  # fmt: skip
         compute_period(db_session, period)
         compute_many(db_session, [(period.id, period.library_version_id)])
     # Three revisions computed by both paths: one entry, the last one (520 + 4,000 × 0.052 = 728).
-    assert len(db_compute._results) == 1
-    [(_, (result, postes))] = db_compute._results.values()
+    assert len(kept.results) == 1
+    [(_, (result, postes))] = kept.results.values()
     assert result is not None and result.total_kgco2e == pytest.approx(728.0)
     assert postes == frozenset({"2.1"})
 
 
-def test_batch_and_single_agree(db_session: Session, period) -> None:  # type: ignore[no-untyped-def]
+def test_batch_and_single_agree(db_session: Session, period, kept: Computations) -> None:  # type: ignore[no-untyped-def]
     other = f.make_period(db_session, library_version=period.library_version, year=2025)
     # 100 L × 3.10 = 310 kg in 1.2.
     f.make_line(db_session, other, poste="1.2", factor_id="bundled:diesel-b7-fr", quantity=100,
@@ -89,7 +109,7 @@ def test_batch_and_single_agree(db_session: Session, period) -> None:  # type: i
     assert got[other.id][0].total_kgco2e == pytest.approx(310.0)  # type: ignore[union-attr]
     assert got[other.id][1] == frozenset({"1.2"})
     assert got[empty.id][0].total_kgco2e == 0.0  # type: ignore[union-attr]
-    db_compute.clear_caches()
+    kept.clear()
     assert compute_period(db_session, other).by_poste == got[other.id][0].by_poste  # type: ignore[union-attr]
 
 

@@ -10,9 +10,16 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph, Table
 
+from carbon.i18n import use_locale
+from carbon.reports import company_annex as annex
 from carbon.reports import document
 from carbon.reports.company import company_report_pdf
+from carbon.reports.document import build
+from carbon.reports.fonts import REGULAR
+from carbon.reports.layout import CELL_PADDING, CONTENT_WIDTH, Col, Heading, styles, table
 from carbon.reports.model import ActionInfo, TargetInfo, YearTotal
 
 from . import sample
@@ -146,42 +153,72 @@ def _factors(n: int) -> tuple[Any, ...]:
     )
 
 
-def test_a_report_built_again_is_laid_out_once_when_its_headings_stay(
+def test_contents_are_built_by_multibuild_and_point_at_their_headings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    document.clear_cache()
-    passes: list[int] = []
-    build = document.ReportDoc.build
+    multi: list[int] = []
+    multi_build = document.ReportDoc.multiBuild
 
-    def counting(self: document.ReportDoc, *args: Any, **kwargs: Any) -> None:
-        passes.append(1)
-        build(self, *args, **kwargs)
+    def counting(self: document.ReportDoc, *args: Any, **kwargs: Any) -> Any:
+        multi.append(1)
+        return multi_build(self, *args, **kwargs)
 
-    monkeypatch.setattr(document.ReportDoc, "build", counting)
-    first = pages_text(company_report_pdf(sample.period_a(factors=_factors(90)), "en"))
-    assert len(passes) == 2  # counted without contents, then laid out with them
-    again = pages_text(company_report_pdf(sample.period_a(factors=_factors(91)), "en"))
-    assert len(passes) == 3  # one more factor, same headings' pages: one pass
-    assert _contents(again) == _contents(first)
-    # 80 actions push the headings after the action plan further: the guess fails (one pass),
-    # two more passes follow, and the contents give the pages the headings are now on.
+    monkeypatch.setattr(document.ReportDoc, "multiBuild", counting)
+    # 80 actions and 90 factors: a long report, its headings well past the first pages.
     actions = tuple(ActionInfo(f"Action {i}", "planned") for i in range(80))
-    report = sample.period_a(factors=_factors(91), actions=actions)
-    longer = pages_text(company_report_pdf(report, "en"))
-    assert len(passes) == 6
-    pages = _contents(longer)
-    assert (
-        pages["Methodology and emission factors"]
-        > _contents(first)["Methodology and emission factors"]
+    pages = pages_text(
+        company_report_pdf(sample.period_a(factors=_factors(90), actions=actions), "en")
     )
-    for heading in ("Key figures", "Methodology and emission factors"):
-        assert longer[pages[heading] - 1].splitlines()[0] == heading
-    # Too short for contents now: the guess (with contents) is tried once, then forgotten.
+    assert multi == [1]
+    contents = _contents(pages)
+    assert len(contents) >= 6
+    for heading, page in contents.items():
+        assert heading in pages[page - 1].splitlines(), (heading, page)
+    assert pages[contents["Methodology and emission factors"] - 1].startswith("Methodology")
+    # Too short for contents: one plain pass, no contents page.
     short = pages_text(company_report_pdf(sample.period_a(), "en"))
     assert not any("Contents" in p for p in short)
-    assert len(passes) == 8  # the guess, then the pass without contents that settles it
-    company_report_pdf(sample.period_a(), "en")
-    assert len(passes) == 9  # no guess left: one pass
+    assert multi == [1]
+
+
+def test_a_heading_is_never_left_alone_at_the_foot_of_a_page() -> None:
+    """Each heading is kept with what follows it: the text after a heading starts on the
+    heading's page, whatever the number of factors or actions pushes it to the bottom."""
+    st = styles()
+    for filler in range(40, 56):
+        story = [Paragraph(f"Line {i}", st["body"]) for i in range(filler)]
+        story += [Heading("Lonely heading"), table([Col("Column", 100)], [["First row"]])]
+        pages = pages_text(build(lambda _toc, s=story: s, title="t", footer="f"))  # type: ignore[misc]
+        on = [i for i, p in enumerate(pages) if "Lonely heading" in p]
+        assert len(on) == 1 and "First row" in pages[on[0]], filler
+
+
+def test_a_draft_says_so_on_every_page_and_a_validated_year_does_not() -> None:
+    for locale, word in (("en", "DRAFT"), ("fr", "BROUILLON"), ("it", "BOZZA")):
+        for status in ("draft", "submitted"):
+            pages = pages_text(company_report_pdf(sample.period_a(status=status), locale))
+            assert all(word in p for p in pages), (locale, status)
+    for status in ("validated", "locked"):
+        assert not any(
+            "DRAFT" in p
+            for p in pages_text(company_report_pdf(sample.period_a(status=status), "en"))
+        )
+
+
+def test_no_annex_text_runs_into_the_next_column() -> None:
+    """Plain (number) cells do not wrap: a text wider than its column would be drawn over the
+    next one. The annex's value and uncertainty cells, in French, are the widest."""
+    long_unit = replace(sample.factor_info(sample.ELEC, 1, 1.0), unit="passager.km (PCI)",
+                        uncertainty_pct=20.0, uncertainty_is_default=True)  # fmt: skip
+    report = sample.period_a(factors=(long_unit,))
+    with use_locale("fr"):
+        flowables = annex.methodology(report)
+    t = next(f for f in flowables if isinstance(f, Table))
+    t.wrap(CONTENT_WIDTH, 1000)
+    for row in t._cellvalues:
+        for cell, width in zip(row, t._colWidths, strict=True):
+            if isinstance(cell, str):
+                assert stringWidth(cell, REGULAR, 8) <= width - 2 * CELL_PADDING, cell
 
 
 def test_user_text_is_not_read_as_markup() -> None:

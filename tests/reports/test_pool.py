@@ -1,4 +1,5 @@
-"""PDFs are rendered in a child process, and each document once for the same data."""
+"""PDFs are rendered in a child process, and each document once for the same data (each
+application's own carbon.reports.pool.Renderer)."""
 
 from __future__ import annotations
 
@@ -34,42 +35,49 @@ def no_fonts(data: str, locale: str) -> bytes:
 
 
 @pytest.fixture
-def in_thread() -> Iterator[None]:
-    pool.configure(0)
+def in_thread() -> Iterator[pool.Renderer]:
     CALLS.clear()
-    yield
-    pool.configure(1)
+    yield pool.Renderer(0)
 
 
-def test_the_document_is_built_in_another_process() -> None:
-    pool.configure(1)
-    pid, data, locale = pool.render(pid_document, "report", "it").decode().split(":")
+@pytest.fixture
+def child() -> Iterator[pool.Renderer]:
+    renderer = pool.Renderer(1)
+    yield renderer
+    renderer.shutdown()
+
+
+def test_the_document_is_built_in_another_process(child: pool.Renderer) -> None:
+    pid, data, locale = child.render(pid_document, "report", "it").decode().split(":")
     assert int(pid) != os.getpid()
     assert (data, locale) == ("report", "it")
 
 
-def test_an_error_in_the_child_reaches_the_request() -> None:
-    pool.configure(1)
+def test_an_error_in_the_child_reaches_the_request(child: pool.Renderer) -> None:
     with pytest.raises(FontsMissing, match="fonts-dejavu-core"):
-        pool.render(no_fonts, "report", "fr")
+        child.render(no_fonts, "report", "fr")
 
 
-def test_the_same_data_is_built_once(in_thread: None) -> None:
-    assert pool.render(counted_document, "a", "fr") == b"a/fr"
-    assert pool.render(counted_document, "a", "fr") == b"a/fr"
+def test_the_same_data_is_built_once(in_thread: pool.Renderer) -> None:
+    assert in_thread.render(counted_document, "a", "fr") == b"a/fr"
+    assert in_thread.render(counted_document, "a", "fr") == b"a/fr"
     assert CALLS == [("a", "fr")]
     # Other data or another language is another document.
-    assert pool.render(counted_document, "b", "fr") == b"b/fr"
-    assert pool.render(counted_document, "a", "it") == b"a/it"
+    assert in_thread.render(counted_document, "b", "fr") == b"b/fr"
+    assert in_thread.render(counted_document, "a", "it") == b"a/it"
     assert CALLS == [("a", "fr"), ("b", "fr"), ("a", "it")]
+    # Another application keeps its own documents.
+    assert pool.Renderer(0).render(counted_document, "a", "fr") == b"a/fr"
+    assert len(CALLS) == 4
 
 
-def test_the_cache_keeps_to_its_size(in_thread: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pool, "CACHE_BYTES", 20)  # room for two 8-byte documents, not three
+def test_the_cache_keeps_to_its_size() -> None:
+    CALLS.clear()
+    renderer = pool.Renderer(0, cache_bytes=20)  # room for two 8-byte documents, not three
     for name in ("doc-1", "doc-2", "doc-3"):
-        pool.render(counted_document, name, "fr")  # b"doc-n/fr": 8 bytes each
-    pool.render(counted_document, "doc-3", "fr")  # still cached
-    pool.render(counted_document, "doc-1", "fr")  # pushed out by doc-3: built again
+        renderer.render(counted_document, name, "fr")  # b"doc-n/fr": 8 bytes each
+    renderer.render(counted_document, "doc-3", "fr")  # still cached
+    renderer.render(counted_document, "doc-1", "fr")  # pushed out by doc-3: built again
     assert [d for d, _ in CALLS] == ["doc-1", "doc-2", "doc-3", "doc-1"]
 
 
@@ -77,9 +85,8 @@ def niceness(data: str, locale: str) -> bytes:
     return str(os.nice(0)).encode()
 
 
-def test_renderers_yield_the_cpu_to_pages() -> None:
-    pool.configure(1)
-    assert int(pool.render(niceness, "x", "fr")) == os.nice(0) + pool.NICENESS
+def test_renderers_yield_the_cpu_to_pages(child: pool.Renderer) -> None:
+    assert int(child.render(niceness, "x", "fr")) == os.nice(0) + pool.NICENESS
 
 
 def test_renderers_end_with_their_web_process(tmp_path: Path) -> None:
@@ -89,8 +96,8 @@ def test_renderers_end_with_their_web_process(tmp_path: Path) -> None:
         "import os, sys\n"
         "from carbon.reports import pool\n"
         "from tests.reports.test_pool import pid_document\n"
-        "pool.configure(1)\n"
-        "print(pool.render(pid_document, 'x', 'fr').decode().split(':')[0], flush=True)\n"
+        "renderer = pool.Renderer(1)\n"
+        "print(renderer.render(pid_document, 'x', 'fr').decode().split(':')[0], flush=True)\n"
         "os._exit(0)\n"
     )
     done = subprocess.run(
@@ -118,9 +125,8 @@ def dies(data: str, locale: str) -> bytes:
     os._exit(1)  # a renderer killed mid-document (the out-of-memory killer, say)
 
 
-def test_a_dead_renderer_does_not_break_later_documents() -> None:
-    pool.configure(1)
+def test_a_dead_renderer_does_not_break_later_documents(child: pool.Renderer) -> None:
     with pytest.raises(BrokenProcessPool):
-        pool.render(dies, "x", "fr")  # tried twice, in two fresh processes: it dies both times
-    pid, _, _ = pool.render(pid_document, "after", "fr").decode().split(":")
+        child.render(dies, "x", "fr")  # tried twice, in two fresh processes: it dies both times
+    pid, _, _ = child.render(pid_document, "after", "fr").decode().split(":")
     assert int(pid) != os.getpid()

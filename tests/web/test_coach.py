@@ -390,7 +390,7 @@ def test_the_history_column_says_modification_not_evolution(as_user: Any, world:
 def test_a_kept_row_follows_its_data_and_its_language(
     as_user: Any, world: World, db_session: Session
 ) -> None:
-    """Rows are kept as HTML between views (carbon.web.cohort_rows): a change to the company's
+    """A row follows its company: a change to the company's
     data or another language must still show in its row."""
     url = f"/cohorts/{cohort_a(db_session, world).id}"
     carol = as_user("carol")

@@ -5,9 +5,8 @@ it last did anything, its flags, its latest footprint against the base year, and
 Built from five queries (carbon.coaching.dashboard_inputs: companies, periods with their line
 counts and revisions, latest audit entries and line changes, action counts, targets): their
 number does not grow with the cohort, and none reads the lines. Footprints come from the
-results cache (carbon.db.compute). When the queries return what they returned last time, the
-table built then is reused; otherwise only the rows of the companies whose rows changed are
-built again (see build_dashboard).
+results the application keeps (carbon.db.compute); the application also keeps the last table
+of each cohort (CohortTables), so a view after a line edit rebuilds that company's part only.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from carbon.coaching.footprints import (
 )
 from carbon.coaching.outliers import Outlier, outlier_postes
 from carbon.coaching.path import DONE_STATUSES, Completeness, Stage, completeness, derive_stage
-from carbon.db.compute import database_key, scale_key
+from carbon.db.compute import scale_key, uncertainty_scale
 from carbon.lru import Lru
 
 STUCK_AFTER = timedelta(days=30)
@@ -130,60 +129,70 @@ class _Part:
 
 
 @dataclass(frozen=True)
-class _Memo:
-    stamp: tuple[Any, ...]  # the inputs, the minute and the scale the dashboard was built for
-    scale: tuple[Any, ...]
+class _Built:
+    stamp: tuple[Any, ...]  # the queries' answers, the minute and the scale it was built for
     dashboard: Dashboard
     parts: dict[int, tuple[CompanyInputs, _Part]]
-    finished: dict[int, tuple[_Part, CompanyRow]]  # each part and the row finished from it
 
 
-# Per database and cohort: the last dashboard built, and each company's part of it.
-_built: Lru[tuple[str, int], _Memo] = Lru(64)
+class CohortTables:
+    """The cohort tables an application built last, one per cohort, with each company's part.
+
+    Built in the application factory (``app.state.cohort_tables``). Rebuilding every company's
+    part of a 300-company table costs 4–5 times the rest of the page (docs/performance.md,
+    fifth session), and a line edit changes one company: the others' parts are reused while
+    their queries' rows are equal to the ones they were built from, so an entry is never stale.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self._built: Lru[int, _Built] = Lru(size)
+
+    def get(self, cohort_id: int) -> _Built | None:
+        return self._built.get(cohort_id)
+
+    def put(self, cohort_id: int, built: _Built) -> None:
+        self._built.put(cohort_id, built)
 
 
-def build_dashboard(session: Session, cohort_id: int, now: datetime | None = None) -> Dashboard:
+def build_dashboard(
+    session: Session,
+    cohort_id: int,
+    now: datetime | None = None,
+    kept: CohortTables | None = None,
+) -> Dashboard:
     """The cohort's table and KPIs; ``now`` is the clock (tests freeze it).
 
-    The queries run every time (five, none over the lines). When they return what they returned
-    last time, in the same minute (the "stuck" flag is the only thing the clock changes) and
-    with the same uncertainty scale, the last dashboard is returned as it is. Otherwise only the
-    companies whose rows changed are built again (a line edit changes one company): the outlier
-    fences, the flags and the KPIs, which depend on the whole cohort or the clock, are worked
-    out over every company's part. Footprints enter through the periods' line revisions, which
-    any change to a line moves.
+    One downward pass: the five queries (carbon.coaching.dashboard_inputs), the footprints
+    (carbon.db.compute, which keeps results while a period's lines are unchanged), each
+    company's part of the table, then what needs the whole cohort or the clock (outlier
+    fences, flags, KPIs). With ``kept`` (the application's), the table is returned as it was
+    when the queries return what they returned last time in the same minute under the same
+    scale, and otherwise only the parts of the companies whose rows changed are built again.
     """
     now = now or datetime.now(UTC)
     inputs = read_inputs(session, cohort_id)
-    scale = scale_key()
-    stamp = (inputs, now.replace(second=0, microsecond=0), scale)
-    key = (database_key(session), cohort_id)
-    hit = _built.get(key)
+    stamp = (inputs, now.replace(second=0, microsecond=0), scale_key(uncertainty_scale(session)))
+    hit = None if kept is None else kept.get(cohort_id)
     if hit is not None and hit.stamp == stamp:
         return hit.dashboard
-    known = hit.parts if hit is not None and hit.scale == scale else {}
+    known = hit.parts if hit is not None and hit.stamp[2] == stamp[2] else {}
     companies = inputs.by_company()
     changed = {cid: c for cid, c in companies.items() if cid not in known or known[cid][0] != c}
     fresh = _build_parts(session, cohort_id, changed)
     parts = {
         cid: (c, fresh[cid] if cid in fresh else known[cid][1]) for cid, c in companies.items()
     }
-    previous = {} if hit is None else hit.finished
-    dashboard = _finish([part for _, part in parts.values()], now, previous)
-    finished = {r.company.id: (parts[r.company.id][1], r) for r in dashboard.rows}
-    _built.put(key, _Memo(stamp, scale, dashboard, parts, finished))
+    dashboard = _finish([part for _, part in parts.values()], now)
+    if kept is not None:
+        kept.put(cohort_id, _Built(stamp, dashboard, parts))
     return dashboard
-
-
-def clear_cache() -> None:
-    _built.clear()
 
 
 def _build_parts(
     session: Session, cohort_id: int, changed: dict[int, CompanyInputs]
 ) -> dict[int, _Part]:
-    """The parts of the ``changed`` companies: their footprints (cached unless their lines
-    changed) and everything of their rows that is theirs alone."""
+    """The parts of the ``changed`` companies: their footprints and everything of their rows
+    that is theirs alone."""
     if not changed:
         return {}
     rows = CohortRows(
@@ -232,12 +241,8 @@ def _build_parts(
     return parts
 
 
-def _finish(
-    parts: list[_Part], now: datetime, previous: dict[int, tuple[_Part, CompanyRow]]
-) -> Dashboard:
-    """The rows with their flags and outliers, and the KPIs: what needs the whole cohort.
-    A row finished last time from the same part, with the same flags and outliers, is reused
-    as it is (the page keeps rendered rows while they are unchanged)."""
+def _finish(parts: list[_Part], now: datetime) -> Dashboard:
+    """The rows with their flags and outliers, and the KPIs: what needs the whole cohort."""
     outliers = outlier_postes({p.row.company.id: p.poste_intensities for p in parts})
     rows: list[CompanyRow] = []
     for part in parts:
@@ -253,12 +258,7 @@ def _finish(
             flags.append(Flag.outlier)
         if row.footprint is not None and row.total_kg is None:
             flags.append(Flag.error)
-        finished = (tuple(flags), tuple(outliers.get(cid, ())))
-        kept_part, kept = previous.get(cid, (None, None))
-        if kept is not None and kept_part is part and (kept.flags, kept.outliers) == finished:
-            rows.append(kept)
-        else:
-            rows.append(replace(row, flags=finished[0], outliers=finished[1]))
+        rows.append(replace(row, flags=tuple(flags), outliers=tuple(outliers.get(cid, ()))))
     return Dashboard(rows, _kpis(rows, parts))
 
 

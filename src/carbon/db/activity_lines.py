@@ -84,7 +84,9 @@ def check_line(
     except ValueError:
         errors["poste"] = message("poste_unknown", "poste", {"value": clean.get("poste") or ""})
     try:
-        clean["data_quality"] = uncertainty_scale().normalise_quality(clean.get("data_quality"))
+        clean["data_quality"] = uncertainty_scale(session).normalise_quality(
+            clean.get("data_quality")
+        )
     except ValueError:
         errors["data_quality"] = message("choice_invalid", "data_quality")
     site_id = clean.get("site_id")
@@ -104,7 +106,9 @@ def check_line(
         frame["country"] = site.country if site else period.company.country
         frame["year"] = period.year
         try:
-            encode_lines(frame, library, uncertainty_scale(), reference=load_reference_data())
+            encode_lines(
+                frame, library, uncertainty_scale(session), reference=load_reference_data()
+            )
         except ComputationError as exc:
             for e in exc.errors:
                 errors.setdefault(e.column, _engine_message(e.column, clean, library))

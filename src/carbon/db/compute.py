@@ -1,15 +1,18 @@
 """Feeding the accounting core from the database: a period's lines and its pinned library.
 
 A period is always computed with the library version it is pinned to (methodology rule 6), so a
-new import never changes a past year silently. Loaded libraries are cached by content digest:
-the same content is the same library whatever database it came from.
+new import never changes a past year silently.
 
-Results are cached per period and library version, with the period's ``(line_count,
-lines_revision)``, which carbon.db.line_stats renews with every insert, change or delete of one
-of its lines: a cached result is never stale, and a cohort page recomputes only what changed,
-reading one row per period instead of aggregating its lines. A new revision replaces the entry
-of the old one, which no one will ask for again: the cache holds one result per period, not one
-per edit (under a load of line edits, dead entries made every full garbage collection longer).
+What a running application keeps between requests lives in one :class:`Computations` object,
+built by the application factory (or the CLI) from its settings and carried by each of its
+sessions (``session.info``): the deployment's data-quality scale, loaded libraries by content
+digest (the same content is the same library), and results per period and library version with
+the period's ``(line_count, lines_revision)``, which carbon.db.line_stats renews with every
+insert, change or delete of one of its lines. A kept result is therefore never stale, whoever
+wrote the lines (this process, another worker, ``carbon restore``, an import), and a cohort
+page recomputes only what changed, reading one row per period instead of aggregating its lines.
+A session without one (a test's, a script's) computes with the methodology's default scale and
+keeps nothing.
 """
 
 from __future__ import annotations
@@ -32,25 +35,53 @@ from carbon.db.models import ActivityLine, Company, LibraryVersion, ReportingPer
 from carbon.factors.reference import load_reference_data
 from carbon.lru import Lru
 
-_libraries: Lru[str, FactorLibrary] = Lru(4)
-# The data-quality scale of this deployment (Settings.data_quality_uncertainty), set once by
-# the application factory and the CLI through configure(); the methodology's defaults otherwise.
-_scale = UncertaintyScale()
+Computed = tuple[ComputationResult | None, frozenset[str]]  # None: a line the engine refuses
+SESSION_KEY = "carbon.computations"  # in Session.info
 
 
-def configure(settings: Settings) -> None:
-    global _scale
-    _scale = UncertaintyScale(quality_pct=dict(settings.data_quality_uncertainty))
+class Computations:
+    """A deployment's data-quality scale and what its application keeps: libraries and results.
+
+    ``keep=False`` keeps nothing (a one-off command, a test of the computation itself).
+    """
+
+    def __init__(self, scale: UncertaintyScale | None = None, *, keep: bool = True) -> None:
+        self.scale = scale or UncertaintyScale()
+        self.keep = keep
+        self.libraries: Lru[str, FactorLibrary] = Lru(4 if keep else 0)
+        # (period, library version, scale) -> ((line_count, lines_revision), computed). A new
+        # revision replaces the old one's entry: one result per period, not one per edit.
+        self.results: Lru[tuple[Any, ...], tuple[tuple[int, int], Computed]] = Lru(
+            20_000 if keep else 0
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Computations:
+        return cls(UncertaintyScale(quality_pct=dict(settings.data_quality_uncertainty)))
+
+    def clear(self) -> None:
+        self.libraries.clear()
+        self.results.clear()
 
 
-def uncertainty_scale() -> UncertaintyScale:
-    return _scale
+def computations(session: Session) -> Computations:
+    """The application's computations this session carries, or one that keeps nothing."""
+    found = session.info.get(SESSION_KEY)
+    if isinstance(found, Computations):
+        return found
+    found = Computations(keep=False)
+    session.info[SESSION_KEY] = found
+    return found
 
 
-def scale_key(scale: UncertaintyScale | None = None) -> tuple[Any, ...]:
-    """The scale (this deployment's by default) as a hashable value, for the caches' keys: a
-    result or a page built under one scale is not served under another."""
-    scale = scale or _scale
+def uncertainty_scale(session: Session) -> UncertaintyScale:
+    """The data-quality scale of the deployment the session belongs to."""
+    return computations(session).scale
+
+
+def scale_key(scale: UncertaintyScale) -> tuple[Any, ...]:
+    """The scale as a hashable value, for keys: a result or a table built under one scale is
+    not served under another."""
     return (tuple(sorted(scale.quality_pct.items())), scale.default_quality,
             scale.unknown_factor_pct)  # fmt: skip
 
@@ -85,10 +116,11 @@ def library_for(session: Session, version_id: int) -> FactorLibrary:
     version = session.get(LibraryVersion, version_id)
     if version is None:
         raise LookupError(f"library version {version_id} does not exist")
-    lib = _libraries.get(version.content_digest)
+    kept = computations(session).libraries
+    lib = kept.get(version.content_digest)
     if lib is None:
         lib = load_library(session, version)
-        _libraries.put(version.content_digest, lib)
+        kept.put(version.content_digest, lib)
     return lib
 
 
@@ -124,11 +156,12 @@ def compute_period(
 
     Raises :class:`ComputationError` naming the stored lines (by id) the engine refuses.
     """
-    scale = scale or _scale
+    kept = computations(session)
+    scale = scale or kept.scale
     version_id = library_version_id or period.library_version_id
     revision = line_revisions(session, [period.id])[period.id]
-    key = _key(session, period.id, version_id, scale)
-    cached = _cached(key, revision)
+    key = _key(period.id, version_id, scale)
+    cached = _cached(kept, key, revision)
     if cached is not None and cached[0] is not None:
         return cached[0]
     lib = library_for(session, version_id)
@@ -137,22 +170,8 @@ def compute_period(
     result = compute(
         lines, lib, scale, line_numbers=lines["id"].to_numpy(), reference=load_reference_data()
     )
-    _remember(key, revision, (result, frozenset(lines["poste"])))
+    kept.results.put(key, (revision, (result, frozenset(lines["poste"]))))
     return result
-
-
-# --- Results cache ---------------------------------------------------------------------------
-
-Computed = tuple[ComputationResult | None, frozenset[str]]  # None: a line the engine refuses
-# (database, period, library version, scale) -> ((line_count, lines_revision), computed)
-_results: Lru[tuple[Any, ...], tuple[tuple[int, int], Computed]] = Lru(20_000)
-
-
-def clear_caches(*, libraries: bool = True) -> None:
-    """Forget cached results (and libraries): for tests, whose rolled-back ids come back."""
-    _results.clear()
-    if libraries:
-        _libraries.clear()
 
 
 def line_revisions(session: Session, period_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
@@ -165,25 +184,13 @@ def line_revisions(session: Session, period_ids: Sequence[int]) -> dict[int, tup
     return {pid: found.get(pid, (0, 0)) for pid in period_ids}
 
 
-def _key(
-    session: Session | str, period_id: int, version_id: int, scale: UncertaintyScale
-) -> tuple[Any, ...]:
-    url = session if isinstance(session, str) else database_key(session)
-    return (url, period_id, version_id, *scale_key(scale))
+def _key(period_id: int, version_id: int, scale: UncertaintyScale) -> tuple[Any, ...]:
+    return (period_id, version_id, *scale_key(scale))
 
 
-def database_key(session: Session) -> str:
-    """Which database a cached value came from (rolled-back test databases reuse ids)."""
-    return str(session.get_bind().engine.url)
-
-
-def _cached(key: tuple[Any, ...], revision: tuple[int, int]) -> Computed | None:
-    hit = _results.get(key)
+def _cached(kept: Computations, key: tuple[Any, ...], revision: tuple[int, int]) -> Computed | None:
+    hit = kept.results.get(key)
     return None if hit is None or hit[0] != revision else hit[1]
-
-
-def _remember(key: tuple[Any, ...], revision: tuple[int, int], value: Computed) -> None:
-    _results.put(key, (revision, value))
 
 
 def compute_many(
@@ -197,16 +204,16 @@ def compute_many(
     A period with a line the engine refuses gets ``None``; the others still get their result.
     ``revisions`` (as from :func:`line_revisions`) saves the query when the caller has them.
     """
-    scale = scale or _scale
+    kept = computations(session)
+    scale = scale or kept.scale
     if revisions is None:
         revisions = line_revisions(session, [pid for pid, _ in periods])
     out: dict[int, Computed] = {}
     missing: dict[int, list[int]] = {}
     keys: dict[int, tuple[Any, ...]] = {}
-    url = database_key(session)
     for pid, version_id in periods:
-        keys[pid] = _key(url, pid, version_id, scale)
-        hit = _cached(keys[pid], revisions[pid])
+        keys[pid] = _key(pid, version_id, scale)
+        hit = _cached(kept, keys[pid], revisions[pid])
         if hit is not None:
             out[pid] = hit
         else:
@@ -245,5 +252,5 @@ def compute_many(
                 except ComputationError:
                     result = None
             out[pid] = (result, frozenset(postes[lo:hi]))
-            _remember(keys[pid], revisions[pid], out[pid])
+            kept.results.put(keys[pid], (revisions[pid], out[pid]))
     return out

@@ -15,10 +15,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
-from carbon.config import PROJECT_ROOT, Settings
+from carbon.config import Settings
 from carbon.db.session import make_engine
+from carbon.resources import resource
 
-ALEMBIC_DIR = PROJECT_ROOT / "alembic"
+ALEMBIC_DIR = resource("alembic")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -22,6 +22,7 @@ from carbon.db import audit
 from carbon.db.compute import library_for, uncertainty_scale
 from carbon.db.factor_store import default_version, save_library
 from carbon.db.models import ActivityLine, Company, LibraryVersion, ReportingPeriod
+from carbon.factors.reference import load_reference_data
 from carbon.inputs.period import PeriodIn
 
 # Copied from last year's lines; comment and evidence_ref describe last year's documents.
@@ -151,7 +152,7 @@ def _computable(
     library = library_for(session, period.library_version_id)
     frame = pd.DataFrame(rows)
     try:
-        encode_lines(frame, library, uncertainty_scale())
+        encode_lines(frame, library, uncertainty_scale(session), reference=load_reference_data())
     except ComputationError as exc:
         bad = {e.line - 1 for e in exc.errors}  # line numbers count from 1
         return [row for i, row in enumerate(rows) if i not in bad]

@@ -39,10 +39,10 @@ from carbon.accounting.factors import (
 )
 from carbon.accounting.postes import normalise_poste
 from carbon.accounting.units import UnitError, conversion_factor, is_known
-from carbon.config import PROJECT_ROOT
+from carbon.resources import resource
 
 BUNDLED_VERSION = "carbon-bundled 2026.2"
-BUNDLED_DIR = PROJECT_ROOT / "emission_factors"
+BUNDLED_DIR = resource("emission_factors")
 _BUNDLED_RESOLVED = BUNDLED_DIR.resolve()
 FACTORS_FILE = "factors.csv"
 SUBPOSTS_FILE = "subposts.csv"

@@ -177,4 +177,5 @@ def company_report_pdf(report: PeriodReport, locale: str) -> bytes:
             footer=f"{report.company.name} · {title}",
             # The usual report is 6–7 pages; a contents page pays off past that.
             toc_from_pages=8,
+            draft=report.is_draft,
         )

@@ -1,10 +1,12 @@
 """The document around the flowables: A4 pages, a running footer with "page n of m", PDF
-bookmarks for the headings, and a table of contents once a report runs long.
+bookmarks for the headings, a table of contents once a report runs long, and a "draft"
+watermark on every page of a report whose figures are not validated yet.
 
-Reports hand :func:`build` a function that makes their story: the story is laid out once without
-a table of contents and, only if that gives ``toc_from_pages`` pages or more, again with one (the
-page count is not known before the pages are laid out, and flowables cannot be laid out twice).
-A report built again is laid out once when its headings land where they did the last time.
+Reports hand :func:`build` a function that makes their story. The story is laid out once
+without a table of contents to count its pages (flowables cannot be laid out twice, hence the
+function); when that gives ``toc_from_pages`` pages or more, reportlab's ``multiBuild`` lays it
+out again with a ``TableOfContents``, which each heading feeds from ``afterFlowable``
+(``TOCEntry``), until the contents' page numbers settle.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from carbon.i18n import get_locale
 from carbon.i18n import gettext as _
-from carbon.lru import Lru
 from carbon.reports.fonts import REGULAR
 from carbon.reports.layout import (
+    BLUE,
     BORDER,
     CONTENT_WIDTH,
     MARGIN,
@@ -35,8 +37,9 @@ from carbon.reports.layout import (
 )
 
 
-def _footer_canvas(left: str) -> type[Canvas]:
-    """A canvas class that holds pages back until the end, to print "page n of m" on each."""
+def _footer_canvas(left: str, watermark: str | None = None) -> type[Canvas]:
+    """A canvas class that holds pages back until the end, to print "page n of m" on each, and
+    ``watermark`` (if any) across every page."""
 
     class FooterCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -53,8 +56,21 @@ def _footer_canvas(left: str) -> type[Canvas]:
                 self.__dict__.update(state)
                 if self._pageNumber > 1:  # the cover has no footer
                     self._footer(count)
+                if watermark:
+                    self._watermark(watermark)
                 super().showPage()
             super().save()
+
+        def _watermark(self, text: str) -> None:
+            # Drawn over the page, light and transparent: it must show on tables and charts,
+            # which would hide a mark drawn underneath, and still leave the figures readable.
+            self.saveState()
+            self.setFont(REGULAR, 64)
+            self.setFillColor(BLUE, alpha=0.12)
+            self.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+            self.rotate(45)
+            self.drawCentredString(0, -22, text)
+            self.restoreState()
 
         def _footer(self, count: int) -> None:
             self.saveState()
@@ -125,13 +141,6 @@ def toc() -> list[Flowable]:
     return [Paragraph(escape(_("Contents")), st["h1"]), contents]
 
 
-# Where each long report's headings landed last time, by its title, footer and language: built
-# again after a small change (a line edited), a report mostly keeps its headings on the same
-# pages, so its contents are filled from that and it is laid out once instead of twice. The
-# guess is checked against where the headings then land, as the second pass always is.
-_landed: Lru[tuple[str, str, str, int | None], list[Heading]] = Lru(512)
-
-
 def build(
     make_story: Callable[[bool], list[Flowable]],
     *,
@@ -139,55 +148,18 @@ def build(
     footer: str,
     author: str = "carbon",
     toc_from_pages: int | None = 6,
+    draft: bool = False,
 ) -> bytes:
-    """The PDF of ``make_story(with_toc)``; a table of contents only for long reports.
-
-    reportlab's own way to a table of contents (``multiBuild``) lays the document out until the
-    page numbers settle, twice at least. Here the pass without contents, needed anyway to count
-    the pages, gives the headings' pages: shifted by the one page the contents take, they fill
-    the contents of a single second pass, checked against where the headings then land. When
-    the same report was built before, the headings' pages from then are tried first: one pass
-    when they still hold.
-    """
+    """The PDF of ``make_story(with_toc)``; a table of contents only for long reports, and a
+    watermark saying "draft" on every page when ``draft``."""
     styles()  # fonts registered before any flowable measures text
-    canvas = _footer_canvas(footer)
-    report = (title, footer, get_locale(), toc_from_pages)
-    guess = _landed.get(report)
-    if guess is not None and toc_from_pages is not None:
-        pdf, doc = _laid_out(make_story(True), guess, title, author, canvas)
-        # Still long enough for contents (the contents page left out), headings where guessed.
-        if doc.page - 1 >= toc_from_pages and doc.headings == guess:
-            return pdf
-        _landed.discard(report)  # not tried again: the passes below find where they land now
+    canvas = _footer_canvas(footer, _("DRAFT") if draft else None)
     buffer = BytesIO()
     doc = ReportDoc(buffer, title=title, author=author)
     doc.build(make_story(False), canvasmaker=canvas)
     if toc_from_pages is None or doc.page < toc_from_pages:
         return buffer.getvalue()
-    expected = [(lvl, text, page + 1, key) for lvl, text, page, key in doc.headings]
-    pdf, doc = _laid_out(make_story(True), expected, title, author, canvas)
-    if doc.headings == expected:
-        _landed.put(report, expected)
-        return pdf
-    # The contents ran over one page: let reportlab iterate.
     buffer = BytesIO()
     doc = ReportDoc(buffer, title=title, author=author)
     doc.multiBuild(make_story(True), canvasmaker=canvas)
     return buffer.getvalue()
-
-
-def _laid_out(
-    story: list[Flowable], contents: list[Heading], title: str, author: str, canvas: type[Canvas]
-) -> tuple[bytes, ReportDoc]:
-    """The story laid out once, its table of contents filled with ``contents``."""
-    for flowable in story:
-        if isinstance(flowable, TableOfContents):
-            flowable._lastEntries = list(contents)
-    buffer = BytesIO()
-    doc = ReportDoc(buffer, title=title, author=author)
-    doc.build(story, canvasmaker=canvas)
-    return buffer.getvalue(), doc
-
-
-def clear_cache() -> None:
-    _landed.clear()

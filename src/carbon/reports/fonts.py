@@ -25,7 +25,7 @@ from typing import Final
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from carbon.config import PROJECT_ROOT
+from carbon.resources import node_modules, resource
 
 REGULAR: Final = "CarbonSans"
 BOLD: Final = "CarbonSans-Bold"
@@ -52,13 +52,14 @@ def _matplotlib_dir() -> Path | None:
 
 
 # The npm package dejavu-fonts-ttf, installed with the front-end libraries (package.json), so a
-# fresh machine with only the package registries has the font too.
-NPM_DIR: Final = PROJECT_ROOT / "node_modules" / "dejavu-fonts-ttf" / "ttf"
+# fresh machine with only the package registries has the font too; a wheel carries a copy.
+PACKAGED_DIR: Final = resource("fonts")
+NPM_DIR: Final = node_modules() / "dejavu-fonts-ttf" / "ttf"
 
 
 def candidate_dirs(extra: Path | None = None) -> list[Path]:
     dirs = [extra] if extra else []
-    dirs.append(NPM_DIR)
+    dirs += [PACKAGED_DIR, NPM_DIR]
     dirs.extend(SYSTEM_DIRS)
     mpl = _matplotlib_dir()
     if mpl is not None:

@@ -168,10 +168,18 @@ def table(
 ) -> Table:
     """A data table; text cells wrap, numbers (already formatted) align right.
 
-    Number cells stay plain strings: they never wrap, and a Paragraph per cell is what makes a
-    300-company table slow to lay out.
+    Number cells stay plain strings when they fit their column: a plain string never wraps, and
+    a Paragraph per cell is what makes a 300-company table slow to lay out. One that does not
+    fit ("20 % (par défaut)", "0,0520 / passager.km") would be drawn over the next column: it
+    becomes a right-aligned paragraph that wraps.
     """
     st = styles()
+
+    def number(text: str, c: Col) -> str | Paragraph:
+        if stringWidth(text, REGULAR, 8) <= c.width - 2 * CELL_PADDING:
+            return text
+        return _text_cell(text, st["cell_num"], c.width)
+
     head = [
         Paragraph(escape(c.header), _fit(st["head_num" if c.num else "head"], c.header, c.width))
         for c in cols
@@ -183,7 +191,7 @@ def table(
             [
                 cell
                 if isinstance(cell, Flowable)
-                else ("" if cell is None else str(cell))
+                else number("" if cell is None else str(cell), c)
                 if c.num
                 else _text_cell("" if cell is None else str(cell), text_style, c.width)
                 for c, cell in zip(cols, row, strict=True)

@@ -140,6 +140,9 @@ class Source:
     share_pct: float
 
 
+FINAL_STATUSES = frozenset({"validated", "locked"})
+
+
 @dataclass(frozen=True)
 class UncertaintySource:
     """An emission source (lines of one factor, poste and data quality), named by its largest
@@ -175,6 +178,12 @@ class PeriodReport:
     @property
     def base(self) -> YearTotal | None:
         return next((y for y in self.history if y.is_base_year), None)
+
+    @property
+    def is_draft(self) -> bool:
+        """Not validated by the coach yet (draft, submitted or reopened): the figures may move,
+        so every page says so."""
+        return self.status not in FINAL_STATUSES
 
     @property
     def change_vs_base(self) -> progress.Change | None:

@@ -14,11 +14,12 @@ from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from carbon import __version__
+from carbon.coaching.dashboard import CohortTables
 from carbon.config import Settings
-from carbon.db.compute import configure as configure_computation
+from carbon.db.compute import Computations
 from carbon.db.session import make_engine, make_sessionmaker
-from carbon.reports import pool as pdf_pool
-from carbon.web import gc_tuning
+from carbon.reports.pool import Renderer
+from carbon.web.dashboard_data import Dashboards
 from carbon.web.errors import install_error_handlers
 from carbon.web.i18n import LocaleMiddleware
 from carbon.web.routes import ROUTERS
@@ -34,10 +35,9 @@ from carbon.web.templating import make_templates
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    gc_tuning.settle()  # the application is built: what is alive now lives as long as it
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
-    pdf_pool.shutdown()  # the PDF renderers end with the server
+    app.state.pdf.shutdown()  # the PDF renderers end with the server
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -54,12 +54,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
-    configure_computation(settings)
-    pdf_pool.configure(settings.pdf_workers)
     engine = make_engine(settings, pool_pre_ping=True)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
+    # What the application keeps between requests (docs/architecture.md, "What is kept"):
+    # handed to each request's session by web.deps.get_session.
+    app.state.computations = Computations.from_settings(settings)
+    app.state.dashboards = Dashboards()
+    app.state.cohort_tables = CohortTables()
+    app.state.pdf = Renderer(settings.pdf_workers)
     app.state.templates = make_templates()
     app.state.login_limiter = LoginRateLimiter()
 

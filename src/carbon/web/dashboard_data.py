@@ -1,10 +1,15 @@
-"""A period's dashboard from the database: its inputs gathered, and built dashboards kept.
+"""A period's dashboard in one downward pass: load, compute, shape.
 
-``load_dashboard`` feeds the pure :func:`carbon.web.results_view.build_dashboard` steps (the
-period's own figures, then the comparison with the company's other years) and keeps what it
-built per period and language while the company's years are unchanged: members reread their
-dashboard far more often than they change a line. The results page and the results API both
-read it, so they cannot disagree.
+``load_dashboard`` reads what the period's dashboard needs (the company's years, their results
+through carbon.db.compute, the period's lines and library), then hands it to the pure
+carbon.web.results_view, which shapes it for the page. The results page and the results API
+both call it, so they cannot disagree.
+
+The application keeps built dashboards (:class:`Dashboards`, ``app.state.dashboards``) per
+period and language while the company's years are unchanged, and each period's own figures
+for the result they came from: members reread their dashboard far more often than they change
+a line, and the shaping (labels of 300 lines, uncertainty contributors) is most of the page's
+time (docs/performance.md, fifth session).
 """
 
 from __future__ import annotations
@@ -15,13 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.factors import FactorLibrary
-from carbon.accounting.results import ComputationResult
 from carbon.db.compute import (
     compute_many,
     compute_period,
-    database_key,
     library_for,
     scale_key,
+    uncertainty_scale,
 )
 from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.factors.bundled import find_activity
@@ -75,17 +79,22 @@ def facts_of(period: ReportingPeriod) -> PeriodFacts:
     )
 
 
-# Per database, period and language: the last dashboard built and what it was built from.
-_dashboards: Lru[tuple[Any, ...], tuple[tuple[Any, ...], Dashboard]] = Lru(2_000)
+class Dashboards:
+    """Dashboards built by the application, and each period's own figures, per period and
+    language; an entry is used only for the inputs it was built from, so it is never stale."""
+
+    def __init__(self, size: int = 2_000) -> None:
+        self.built: Lru[tuple[int, str], tuple[tuple[Any, ...], Dashboard]] = Lru(size)
+        self.own: Lru[tuple[int, str], OwnFigures] = Lru(size)
 
 
-def _inputs(period: ReportingPeriod) -> tuple[Any, ...]:
+def _inputs(session: Session, period: ReportingPeriod) -> tuple[Any, ...]:
     """What a period's dashboard is built from, as its company's periods say it: each year's
-    figures, status and pinned library, and its lines' revision (carbon.db.line_stats renews it
-    on any change to a line, comments included)."""
+    figures, status and pinned library, its lines' revision (carbon.db.line_stats renews it
+    on any change to a line, comments included), and the deployment's scale."""
     company = period.company
     return (
-        scale_key(),
+        scale_key(uncertainty_scale(session)),
         company.sector_unit_label,
         tuple(
             (p.id, p.year, p.is_base_year, p.status, p.library_version_id, p.line_count,
@@ -95,33 +104,21 @@ def _inputs(period: ReportingPeriod) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def load_dashboard(session: Session, period: ReportingPeriod) -> Dashboard:
+def load_dashboard(
+    session: Session, period: ReportingPeriod, kept: Dashboards | None = None
+) -> Dashboard:
     """The period's dashboard with the company's other years; ComputationError on bad lines.
-
-    Kept while its inputs are unchanged: members reread their dashboard far more often than
-    they change a line, and building it (six footprints, the lines' labels, the uncertainty
-    contributors) is most of the page's time.
-    """
+    With ``kept`` (the application's), one built from the same inputs is returned as it is."""
     locale = get_locale()
-    key = (database_key(session), period.id, locale)
-    inputs = _inputs(period)
-    hit = _dashboards.get(key)
+    key = (period.id, locale)
+    inputs = _inputs(session, period)
+    hit = None if kept is None else kept.built.get(key)
     if hit is not None and hit[0] == inputs:
         return hit[1]
-    dashboard = _build(session, period, locale)
-    _dashboards.put(key, (inputs, dashboard))
-    return dashboard
-
-
-def clear_cache() -> None:
-    _dashboards.clear()
-    _owns.clear()
-
-
-def _build(session: Session, period: ReportingPeriod, locale: str) -> Dashboard:
+    # Load and compute...
     result = compute_period(session, period)
-    # The other years: from the results cache, under the revisions the periods already carry.
     others = [p for p in period.company.periods if p.id != period.id]
+    # ...the other years under the revisions the periods already carry (no query each)...
     computed = compute_many(
         session,
         [(p.id, p.library_version_id) for p in others],
@@ -134,24 +131,16 @@ def _build(session: Session, period: ReportingPeriod, locale: str) -> Dashboard:
         history.append(YearRow(p.id, p.year, p.is_base_year, p.status, r))
         if p.is_base_year and p.id != period.id and r is not None:
             base = BaseYear(p.year, r, facts_of(p))
-    return compare_years(_own(session, period, result, locale), facts_of(period), locale, base,
-                         history)  # fmt: skip
-
-
-# Per database, period and language: the figures of the period alone, for the result they were
-# derived from (held here, so ``is`` is a safe test: the results cache gives the same object
-# for the same lines' revision, library and scale).
-_owns: Lru[tuple[Any, ...], OwnFigures] = Lru(2_000)
-
-
-def _own(
-    session: Session, period: ReportingPeriod, result: ComputationResult, locale: str
-) -> OwnFigures:
-    key = (database_key(session), period.id, locale)
-    own = _owns.get(key)
-    if own is not None and own.result is result:
-        return own
-    library = library_for(session, period.library_version_id)
-    own = own_figures(result, library, line_infos(session, period, library, locale))
-    _owns.put(key, own)
-    return own
+    # ...then shape: the period's own figures (kept apart, for an edit of another year), and
+    # the comparison with the base year and the history.
+    own = None if kept is None else kept.own.get(key)
+    if own is None or own.result is not result:
+        library = library_for(session, period.library_version_id)
+        lines = line_infos(session, period, library, locale)
+        own = own_figures(result, library, lines, uncertainty_scale(session))
+        if kept is not None:
+            kept.own.put(key, own)
+    dashboard = compare_years(own, facts_of(period), locale, base, history)
+    if kept is not None:
+        kept.built.put(key, (inputs, dashboard))
+    return dashboard

@@ -18,9 +18,12 @@ from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from carbon.coaching.dashboard import CohortTables
+from carbon.db.compute import SESSION_KEY, Computations
 from carbon.db.models import User
 from carbon.inputs.numbers import MAX_ID
 from carbon.web.access import Principal, load_principal
+from carbon.web.dashboard_data import Dashboards
 
 # Identifiers are 32-bit integers in PostgreSQL: a larger one in a URL is simply not found (422
 # from validation), not a database error.
@@ -34,8 +37,33 @@ class LoginRequired(Exception):
     """Raised by dependencies when nobody (or an expired session) is signed in."""
 
 
-def get_session(request: Request) -> Iterator[Session]:
+def get_computations(request: Request) -> Computations:
+    computations: Computations = request.app.state.computations
+    return computations
+
+
+ComputationsDep = Annotated[Computations, Depends(get_computations)]
+
+
+def get_dashboards(request: Request) -> Dashboards:
+    dashboards: Dashboards = request.app.state.dashboards
+    return dashboards
+
+
+def get_cohort_tables(request: Request) -> CohortTables:
+    tables: CohortTables = request.app.state.cohort_tables
+    return tables
+
+
+# What the application keeps between requests (carbon.web.app.create_app builds them).
+DashboardsDep = Annotated[Dashboards, Depends(get_dashboards)]
+CohortTablesDep = Annotated[CohortTables, Depends(get_cohort_tables)]
+
+
+def get_session(request: Request, computations: ComputationsDep) -> Iterator[Session]:
+    """The request's session, carrying the application's computations (carbon.db.compute)."""
     session: Session = request.app.state.sessions()
+    session.info[SESSION_KEY] = computations
     try:
         yield session
     finally:

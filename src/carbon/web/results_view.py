@@ -5,8 +5,8 @@ must show the same figures, so they are derived once, here, from a
 :class:`~carbon.accounting.results.ComputationResult`, the factor library it used and plain
 facts about the period. Templates only format; tests check each figure without a browser.
 :func:`build_dashboard` is pure; ``carbon.web.dashboard_data.load_dashboard`` gathers its
-inputs from the database. It is two steps: :func:`own_figures`, from the period alone (the
-costly part), and :func:`compare_years`, against the base year and the company's history.
+inputs from the database first. It is two steps: :func:`own_figures`, from the period alone,
+and :func:`compare_years`, against the base year and the company's history.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.postes import CATEGORY_LABELS, POSTE_CODES, POSTES, Poste
 from carbon.accounting.progress import Change, change, intensity
 from carbon.accounting.results import ComputationResult
-from carbon.db.compute import uncertainty_scale
+from carbon.accounting.uncertainty import UncertaintyScale
 from carbon.i18n import N_, gettext
 
 TOP_SOURCES = 5
@@ -195,10 +195,14 @@ HINT_FACTOR = N_(
 
 
 def improvement_hint(
-    data_quality: str, factor_u_pct: float | None, factor_unit: str, factor_estimate: bool
+    data_quality: str,
+    factor_u_pct: float | None,
+    factor_unit: str,
+    factor_estimate: bool,
+    scale: UncertaintyScale,
 ) -> str:
-    """Plain-language advice for a line whose uncertainty weighs on the total."""
-    scale = uncertainty_scale()
+    """Plain-language advice for a line whose uncertainty weighs on the total, under the
+    deployment's data-quality ``scale``."""
     u_activity = scale.quality_pct.get(data_quality, scale.quality_pct[scale.default_quality])
     u_factor = scale.unknown_factor_pct if factor_u_pct is None else factor_u_pct
     if data_quality in HINT_QUALITY and u_activity >= u_factor:
@@ -226,6 +230,7 @@ def _line_rows(
     lines: Mapping[int, LineInfo],
     shares: pd.Series,
     library: FactorLibrary | None = None,
+    scale: UncertaintyScale | None = None,
 ) -> tuple[LineRow, ...]:
     """Rows of the engine's line detail; with ``library``, each with its improvement hint."""
     rows = []
@@ -234,9 +239,8 @@ def _line_rows(
         hint = ""
         if library is not None:
             f = factor_record(library, str(r["factor_id"]))
-            hint = improvement_hint(
-                info.data_quality, f["uncertainty_pct"], str(f["unit"]), bool(f["estimate"])
-            )
+            hint = improvement_hint(info.data_quality, f["uncertainty_pct"], str(f["unit"]),
+                                    bool(f["estimate"]), scale or UncertaintyScale())  # fmt: skip
         rows.append(
             LineRow(info, str(r["poste"]), str(r["factor_id"]), float(r["kgco2e"]), float(share),
                     float(r["uncertainty_pct"]), hint, int(r.get("lines", 1)))
@@ -286,10 +290,14 @@ class OwnFigures:
 
 
 def own_figures(
-    result: ComputationResult, library: FactorLibrary, lines: Mapping[int, LineInfo]
+    result: ComputationResult,
+    library: FactorLibrary,
+    lines: Mapping[int, LineInfo],
+    scale: UncertaintyScale | None = None,
 ) -> OwnFigures:
-    """The period's largest lines, the emission sources whose uncertainty weighs most, and how
-    much of the total rests on unchecked or estimated factors."""
+    """The period's largest lines, the emission sources whose uncertainty weighs most (with advice
+    under the deployment's data-quality ``scale``), and how much of the total rests on unchecked
+    or estimated factors."""
     detail = result.lines
     total = result.total_kgco2e
     # Poste 1.5 is reported apart: its lines are neither sources of the total nor in its shares.
@@ -308,7 +316,7 @@ def own_figures(
         keep = worst["variance_share"] >= MIN_IMPROVEMENT_SHARE
         keep.iloc[:1] = worst["variance_share"].iloc[:1] > 0
         worst = worst[keep]
-        improvements = _line_rows(worst, lines, worst["variance_share"] * 100.0, library)
+        improvements = _line_rows(worst, lines, worst["variance_share"] * 100.0, library, scale)
     return OwnFigures(
         result=result,
         used=frozenset(used_postes(detail)),
@@ -327,9 +335,11 @@ def build_dashboard(
     locale: str,
     base: BaseYear | None = None,
     history: Sequence[YearRow] = (),
+    scale: UncertaintyScale | None = None,
 ) -> Dashboard:
     """Everything the dashboard shows. ``base`` is None for the base year itself, or without one."""
-    return compare_years(own_figures(result, library, lines), facts, locale, base, history)
+    own = own_figures(result, library, lines, scale)
+    return compare_years(own, facts, locale, base, history)
 
 
 def compare_years(

@@ -19,7 +19,8 @@ from typing import Final
 from starlette.applications import Starlette
 from starlette.staticfiles import StaticFiles
 
-from carbon import config
+from carbon.resources import node_modules as checkout_node_modules
+from carbon.resources import resource
 
 STATIC_DIR: Final = Path(__file__).parent / "static"
 # URL name under /static/vendor/ -> file under node_modules/.
@@ -33,12 +34,17 @@ class MissingFrontendDependencies(RuntimeError):
     pass
 
 
+PACKAGED_VENDOR: Final = resource("vendor")  # a wheel's copy (carbon.resources)
+
+
 def default_node_modules() -> Path:
-    return Path(config.PROJECT_ROOT) / "node_modules"
+    return checkout_node_modules()
 
 
 def vendor_files(node_modules: Path) -> dict[str, Path]:
     """The vendor files by URL name, or :class:`MissingFrontendDependencies` naming the fix."""
+    if node_modules == default_node_modules() and PACKAGED_VENDOR.is_dir():
+        return {name: PACKAGED_VENDOR / name for name in VENDOR_FILES}
     files = {name: node_modules / relative for name, relative in VENDOR_FILES.items()}
     missing = sorted(str(path) for path in files.values() if not path.is_file())
     if missing:

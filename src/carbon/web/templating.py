@@ -15,13 +15,13 @@ from fastapi.responses import Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from carbon.accounting.postes import CATEGORY_LABELS, POSTES, POSTES_BY_CODE
-from carbon.config import PROJECT_ROOT
 from carbon.factors.bundled import find_activity
 from carbon.i18n import N_, gettext
+from carbon.resources import resource
 from carbon.web.i18n import install_i18n
 from carbon.web.security import install_csrf
 
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
+TEMPLATES_DIR = resource("templates")
 
 # Words stored in the database, shown in the reader's language.
 STATUS_LABELS = {

@@ -19,7 +19,7 @@ from carbon.db.models import Company, ReportingPeriod
 from carbon.i18n import gettext as _
 from carbon.web.access import Principal, can_edit_period
 from carbon.web.dashboard_data import load_dashboard
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import DashboardsDep, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import company_or_404, period_or_404
 from carbon.web.results_view import Reliance
 from carbon.web.routes.api_models import (
@@ -93,12 +93,14 @@ def _reliance(r: Reliance) -> RelianceOut:
     response_model=ResultsOut,
     responses={409: {"model": ErrorOut, "description": "Some lines cannot be computed"}},
 )
-def api_period_results(period_id: Id, session: SessionDep, principal: PrincipalDep) -> ResultsOut:
+def api_period_results(
+    period_id: Id, session: SessionDep, principal: PrincipalDep, kept: DashboardsDep
+) -> ResultsOut:
     """The period's footprint (kgCO2e): totals, postes, categories, scopes, intensities and the
     change against the company's base year, computed with the period's pinned factor library."""
     period = period_or_404(session, principal, period_id)
     try:
-        dash = load_dashboard(session, period)
+        dash = load_dashboard(session, period, kept)
     except ComputationError as exc:
         raise HTTPException(409, _("This footprint cannot be computed: %(errors)s")
                             % {"errors": exc}) from None  # fmt: skip

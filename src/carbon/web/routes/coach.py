@@ -38,8 +38,7 @@ from carbon.db.models import Programme, ReportingPeriod
 from carbon.i18n import N_, get_locale
 from carbon.i18n import gettext as _
 from carbon.web.access import Principal, coached_company_ids
-from carbon.web.cohort_rows import row_renderer
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import CohortTablesDep, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import cohort_or_404, company_or_404, period_or_404
 from carbon.web.templating import is_htmx, render
 
@@ -106,10 +105,14 @@ def cohorts_page(request: Request, session: SessionDep, principal: PrincipalDep)
 
 @router.get("/cohorts/{cohort_id}")
 def cohort_page(
-    request: Request, cohort_id: Id, session: SessionDep, principal: PrincipalDep
+    request: Request,
+    cohort_id: Id,
+    session: SessionDep,
+    principal: PrincipalDep,
+    kept: CohortTablesDep,
 ) -> Response:
     cohort = cohort_or_404(session, principal, cohort_id)
-    dashboard = build_dashboard(session, cohort.id)
+    dashboard = build_dashboard(session, cohort.id, kept=kept)
     query = TableQuery.parse(request.query_params)
     rows = query.apply(dashboard.rows)
     page = paginate(rows, query.page)
@@ -128,9 +131,8 @@ def cohort_page(
         "countries": sorted({r.company.country for r in dashboard.rows}),
         "sort_keys": [(k, _(SORT_LABELS[k])) for k in SORT_KEYS],
     }
-    row_context = {**labels(), **_table_labels()}
-    ctx["row_html"] = row_renderer(request.app.state.templates.env, row_context)
-    return render(request, "cohort.html", {**ctx, **row_context}, blocks=["companies"])
+    return render(request, "cohort.html", {**ctx, **labels(), **_table_labels()},
+                  blocks=["companies"])  # fmt: skip
 
 
 def _table_labels() -> dict[str, dict[Any, str]]:

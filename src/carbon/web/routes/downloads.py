@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from sqlalchemy.orm import Session
 
 from carbon.accounting.engine import ComputationError
 from carbon.db.models import Cohort, ReportingPeriod
 from carbon.i18n import fmt_date, get_locale
 from carbon.i18n import gettext as _
-from carbon.reports import exports, pool
+from carbon.reports import exports
 from carbon.reports.certificate import certificates_pdf
 from carbon.reports.cohort import cohort_report_pdf
 from carbon.reports.company import company_report_pdf
@@ -28,6 +28,7 @@ from carbon.reports.data_cohort import cohort_report
 from carbon.reports.fonts import FontsMissing
 from carbon.reports.model import PeriodReport
 from carbon.reports.model_cohort import CohortReport, certificates
+from carbon.reports.pool import Renderer
 from carbon.reports.text import slug
 from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.loaders import cohort_or_404, company_or_404, not_found, period_or_404
@@ -64,9 +65,17 @@ def _period_data(
         ) from None
 
 
-def _pdf(build: Callable[[T, str], bytes], data: T, locale: str) -> bytes:
+def get_renderer(request: Request) -> Renderer:
+    renderer: Renderer = request.app.state.pdf
+    return renderer
+
+
+RendererDep = Annotated[Renderer, Depends(get_renderer)]
+
+
+def _pdf(renderer: Renderer, build: Callable[[T, str], bytes], data: T, locale: str) -> bytes:
     try:
-        return pool.render(build, data, locale)  # in a child process, or from the cache
+        return renderer.render(build, data, locale)  # in a child process, or kept
     except FontsMissing:
         raise HTTPException(503, _("PDF reports are unavailable on this server.")) from None
 
@@ -76,11 +85,13 @@ def _name(period: ReportingPeriod) -> str:
 
 
 @router.get("/periods/{period_id}/report.pdf")
-def period_report_pdf(period_id: Id, session: SessionDep, principal: PrincipalDep) -> Response:
+def period_report_pdf(
+    period_id: Id, session: SessionDep, principal: PrincipalDep, renderer: RendererDep
+) -> Response:
     period = period_or_404(session, principal, period_id)
     # The PDF's method annex carries the Monte Carlo check: run here, on demand, never on a page.
     data = _period_data(session, period, monte_carlo=True)
-    pdf = _pdf(company_report_pdf, data, get_locale())
+    pdf = _pdf(renderer, company_report_pdf, data, get_locale())
     return _file(pdf, PDF, f"carbon-{_name(period)}.pdf")
 
 
@@ -116,10 +127,15 @@ def _cohort_data(session: Session, cohort: Cohort, anonymise: bool) -> CohortRep
 
 @router.get("/cohorts/{cohort_id}/report.pdf")
 def cohort_report_download(
-    cohort_id: Id, session: SessionDep, principal: PrincipalDep, anonymise: bool = False
+    cohort_id: Id,
+    session: SessionDep,
+    principal: PrincipalDep,
+    renderer: RendererDep,
+    anonymise: bool = False,
 ) -> Response:
     cohort = cohort_or_404(session, principal, cohort_id)
-    pdf = _pdf(cohort_report_pdf, _cohort_data(session, cohort, anonymise), get_locale())
+    data = _cohort_data(session, cohort, anonymise)
+    pdf = _pdf(renderer, cohort_report_pdf, data, get_locale())
     return _file(pdf, PDF, f"carbon-{_cohort_name(cohort)}.pdf")
 
 
@@ -143,17 +159,19 @@ def _started(cohort: Cohort) -> None:
 
 
 @router.get("/cohorts/{cohort_id}/certificates.pdf")
-def cohort_certificates(cohort_id: Id, session: SessionDep, principal: PrincipalDep) -> Response:
+def cohort_certificates(
+    cohort_id: Id, session: SessionDep, principal: PrincipalDep, renderer: RendererDep
+) -> Response:
     cohort = cohort_or_404(session, principal, cohort_id)
     _started(cohort)
     items = certificates(cohort_report(session, cohort, get_locale()))
-    pdf = _pdf(certificates_pdf, items, get_locale())
+    pdf = _pdf(renderer, certificates_pdf, items, get_locale())
     return _file(pdf, PDF, f"certificates-{_cohort_name(cohort)}.pdf")
 
 
 @router.get("/companies/{company_id}/certificate.pdf")
 def company_certificate(
-    company_id: Id, cohort: int, session: SessionDep, principal: PrincipalDep
+    company_id: Id, cohort: int, session: SessionDep, principal: PrincipalDep, renderer: RendererDep
 ) -> Response:
     # The certificate is the cohort's to hand out: its coaches' and administrators', like the
     # cohort report, so the cohort is checked first and the company must be enrolled in it.
@@ -163,6 +181,6 @@ def company_certificate(
         raise not_found()
     _started(the_cohort)
     data = cohort_report(session, the_cohort, get_locale(), company_ids={company.id})
-    pdf = _pdf(certificates_pdf, certificates(data), get_locale())
+    pdf = _pdf(renderer, certificates_pdf, certificates(data), get_locale())
     name = f"certificate-{slug(company.name, 'company')}-{_cohort_name(the_cohort)}.pdf"
     return _file(pdf, PDF, name)

@@ -253,7 +253,7 @@ def _analyse(session: Session, period: ReportingPeriod, name: str, data: bytes, 
         frame, library_for(session, period.library_version_id),
         {s.name: s.id for s in sites} or None, locale,
         site_countries={s.id: s.country for s in sites}, company_country=period.company.country,
-        scale=uncertainty_scale(),
+        scale=uncertainty_scale(session),
     )  # fmt: skip
 
 

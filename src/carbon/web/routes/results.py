@@ -30,7 +30,7 @@ from carbon.db.compute import compute_period, library_for
 from carbon.db.models import ReportingPeriod
 from carbon.i18n import MISSING, fmt_kg, fmt_number, fmt_pct, fmt_tco2e, get_locale, gettext
 from carbon.web.dashboard_data import factor_name, line_infos, load_dashboard
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import DashboardsDep, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import not_found, period_or_404
 from carbon.web.results_view import (
     GroupRow,
@@ -239,13 +239,14 @@ def results_page(
     period_id: Id,
     session: SessionDep,
     principal: PrincipalDep,
+    kept: DashboardsDep,
     breakdown: Annotated[Literal["categories", "scopes"], Query()] = "categories",
 ) -> Response:
     """The dashboard; an htmx request gets only the breakdown block (categories ⇄ scopes)."""
     period = period_or_404(session, principal, period_id)
     ctx = _base_context(period) | {"breakdown": breakdown}
     try:
-        dash = load_dashboard(session, period)
+        dash = load_dashboard(session, period, kept)
     except ComputationError as exc:
         ctx["errors"] = exc.errors
         return render(request, "results.html", ctx)
