@@ -116,5 +116,7 @@ def test_demo_twice_duplicates_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     assert second.exit_code == 0, second.output
     counts = first.stdout.splitlines()[0]
     assert counts == second.stdout.splitlines()[0]
-    # 14 PZCM + 8 MC0 companies, three years each.
-    assert counts.startswith("22 companies, 3 users, 66 periods")
+    # 14 PZCM + 8 MC0 companies; their years by journey (carbon.demo.world.JOURNEYS):
+    # 3 new x 0 + (3 started + 3 partial + 2 submitted + 1 validated + 2 validated_plan) x 1
+    # + 2 under_way x 2 + (1 + 1 + 2 follow_up + 2 locked) x 3 = 0 + 11 + 4 + 18 = 33.
+    assert counts.startswith("22 companies, 3 users, 33 periods")

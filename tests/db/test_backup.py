@@ -39,7 +39,7 @@ def test_round_trip_of_the_demo(db_backend: str, tmp_path: Path) -> None:
             load_demo(session, src_settings)
         buffer = io.BytesIO()
         counts = dump(src, buffer)
-        assert counts["activity_line"] == 561 and counts["company"] == 22
+        assert counts["activity_line"] == 271 and counts["company"] == 22
 
         dst_settings = Settings(env="test", database_url=dst_url)
         upgrade(dst_settings)
