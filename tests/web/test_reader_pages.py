@@ -1,8 +1,9 @@
-"""No raw code reaches a reader: every page a member, a coach and an administrator reach by
-following links, in French, is scanned for the codes the database stores.
+"""What a reader sees: every page a member, a coach and an administrator reach by following
+links is scanned for the codes the database stores, and for method notes left in the way.
 
 Sector codes (``lift``), unit codes (``skier-day``), stages and statuses (``under_way``,
 ``draft``) are the program's words, not the reader's; a poste is named, not only numbered.
+Notes on the method, written for auditors, sit behind a "?" disclosure so pages stay short.
 The crawl starts from each persona's landing page on the demo world and follows the app's own
 links (GET, same site), so a new page is scanned as soon as something links to it.
 """
@@ -131,3 +132,26 @@ def test_pages_show_no_raw_code(demo_app: Any, email: str, lang: str) -> None:
                 found.setdefault(code, set()).add(where)
     assert pages >= 5
     assert found == {}
+
+
+def _notes_in_the_way(html: str) -> list[str]:
+    """Method notes shown open on the page rather than behind a disclosure (errors excepted)."""
+    soup = BeautifulSoup(html, "html.parser")
+    notes = soup.select(".results-note:not(.results-note--error), p.note")
+    return [n.get_text(" ", strip=True)[:60] for n in notes if n.find_parent("details") is None]
+
+
+def test_method_notes_are_behind_a_disclosure(demo_app: Any) -> None:
+    with TestClient(demo_app, headers={"Accept-Language": "fr"}) as client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+        assert token
+        data = {"email": PERSONAS[0], "password": DEMO_PASSWORD, "csrf_token": token.group(1)}
+        r = client.post("/login", data=data)
+        found: dict[str, list[str]] = {}
+        disclosed = 0
+        for path, html in _crawl(client, str(r.url.path)):
+            disclosed += html.count('class="method-notes"')
+            if notes := _notes_in_the_way(html):
+                found[re.sub(r"/\d+", "/N", path)] = notes
+    assert found == {}
+    assert disclosed >= 3  # the notes are still there, one click away
