@@ -103,9 +103,9 @@ def admin_home(request: Request, session: SessionDep, _admin: AdminDep) -> Respo
     cohorts = []
     for summary in cohort_summaries(session):
         rows = build_dashboard(session, summary.id).rows
-        stages = Counter(r.stage.value for r in rows)
+        by_stage = Counter(r.stage.value for r in rows)
         stuck = sum(Flag.stuck in r.flags for r in rows)
-        cohorts.append((summary, stages, stuck))
+        cohorts.append((summary, by_stage, stuck))
     stages = [s.value for s in STAGE_ORDER]
     ctx = {"counts": counts, "cohorts": cohorts, "stages": stages, **labels()}
     return render(request, "admin.html", ctx)
