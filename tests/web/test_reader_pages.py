@@ -72,6 +72,9 @@ def _text(html: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     for node in soup(["script", "style", "code", "pre"]):
         node.decompose()
+    # A factor's source, note and categories are quoted as published, in the source's language.
+    for node in soup.select(".source-text"):
+        node.decompose()
     return " ".join(soup.get_text(" ").split())
 
 

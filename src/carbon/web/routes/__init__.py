@@ -12,6 +12,7 @@ from carbon.web.routes import (
     coach,
     downloads,
     factor_versions,
+    factors,
     health,
     imports,
     lines,
@@ -38,4 +39,5 @@ ROUTERS = (
     admin_invitations.router,
     account.router,
     factor_versions.router,
+    factors.router,
 )
