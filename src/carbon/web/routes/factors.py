@@ -66,7 +66,7 @@ def factors_page(request: Request, session: SessionDep, _p: PrincipalDep) -> Res
     return render(request, "factors.html", ctx, blocks=["results"])
 
 
-@router.get("/factors/{version_id}/{factor_id:path}")
+@router.get("/factors/{version_id}/{factor_id}")
 def factor_page(
     request: Request, version_id: Id, factor_id: str, session: SessionDep, _p: PrincipalDep
 ) -> Response:
