@@ -116,8 +116,48 @@ def test_demo_twice_duplicates_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     assert second.exit_code == 0, second.output
     counts = first.stdout.splitlines()[0]
     assert counts == second.stdout.splitlines()[0]
-    # 14 PZCM + 8 MC0 companies, three years each.
-    assert counts.startswith("22 companies, 3 users, 66 periods")
+    # 14 PZCM + 8 MC0 companies; their years by journey (carbon.demo.world.JOURNEYS):
+    # 3 new x 0 + (3 started + 3 partial + 2 submitted + 1 validated + 2 validated_plan) x 1
+    # + 2 under_way x 2 + (1 + 1 + 2 follow_up + 2 locked) x 3 = 0 + 11 + 4 + 18 = 33.
+    assert counts.startswith("22 companies, 3 users, 33 periods")
+
+
+def test_first_imported_library_becomes_the_default_and_search_follows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.factors.ademe_fixture import element, write_rows
+
+    monkeypatch.setenv("CARBON_DATABASE_URL", f"sqlite:///{tmp_path / 'lib.db'}")
+    monkeypatch.setenv("CARBON_ENV", "test")
+    monkeypatch.setenv("COLUMNS", "200")  # rich would cut the table's names at 80 columns
+    assert runner.invoke(app, ["demo"]).exit_code == 0  # the bundled library is the default
+    export = write_rows(tmp_path / "base.csv", [
+        element(30001, name_fr="Électricité des Alpes", unit="kgCO2e/kWh", total=0.06),
+        element(30002, name_fr="Gazole routier", unit="kgCO2e/litre", total="3,16"),
+    ])  # fmt: skip
+    r = runner.invoke(app, ["factors", "import", str(export), "--label", "ADEME 23.6"])
+    assert r.exit_code == 0, r.output
+    assert "now the default library" in r.stdout
+    # The search uses it: its title names the version, and only its factors are found.
+    r = runner.invoke(app, ["factors", "search", "électricité"])
+    assert r.exit_code == 0, r.output
+    assert "ADEME 23.6: 1 result(s)" in r.stdout and "Électricité des Alpes" in r.stdout
+    # --library reads another stored version; an unknown label is an error naming the stored.
+    from carbon.factors.bundled import load_bundled_library
+
+    bundled = load_bundled_library().version
+    r = runner.invoke(app, ["factors", "search", "électricité", "--library", bundled])
+    assert r.exit_code == 0 and f"{bundled}:" in r.stdout and "des Alpes" not in r.stdout
+    r = runner.invoke(app, ["factors", "search", "gazole", "--library", "nope"])
+    assert r.exit_code == 1 and "ADEME 23.6" in r.stderr
+    # A second import is not made the default unless asked.
+    second = write_rows(tmp_path / "b2.csv", [element(30003, name_fr="Fioul", total=3.2)])
+    r = runner.invoke(app, ["factors", "import", str(second), "--label", "ADEME 23.7"])
+    assert r.exit_code == 0 and "now the default" not in r.stdout
+    r = runner.invoke(app, ["factors", "search", "fioul"])
+    assert "ADEME 23.6: 0 result(s)" in r.stdout
+    r = runner.invoke(app, ["factors", "search", "fioul", "--library", "ADEME 23.7"])
+    assert "ADEME 23.7: 1 result(s)" in r.stdout
 
 
 def test_compute_json_names_the_uncertainty_rule_and_runs_monte_carlo_on_demand(

@@ -193,9 +193,18 @@ def demo_cmd() -> None:
 def factors_import(
     path: Annotated[Path, typer.Argument(help="the ADEME Base Empreinte export (CSV)")],
     label: Annotated[str | None, typer.Option("--label", help="version label")] = None,
-    default: Annotated[bool, typer.Option("--default/--no-default")] = False,
+    default: Annotated[
+        bool | None,
+        typer.Option(
+            "--default/--no-default",
+            help="make it the default library (by default: when no imported library is one yet)",
+        ),
+    ] = None,
 ) -> None:
-    """Import the official ADEME export as a named library version (same file twice: no-op)."""
+    """Import the official ADEME export as a named library version (same file twice: no-op).
+
+    The first library imported becomes the default (searches and new periods use it), replacing
+    the bundled one; ``--default`` and ``--no-default`` decide instead."""
     from rich.progress import Progress
 
     from carbon.db.factor_store import FactorStoreError, save_library
@@ -224,25 +233,45 @@ def factors_import(
         except FactorStoreError as exc:
             raise fail(str(exc)) from None
         progress.update(task, advance=1)
-    out.print(f"library {summary[0]!r}: {summary[1]:,} factors" + (" (default)" * summary[2]))
+    out.print(
+        f"library {summary[0]!r}: {summary[1]:,} factors"
+        + (" — now the default library (searches and new periods use it)" * summary[2])
+    )
 
 
 @factors_app.command("search")
 def factors_search(
     text: Annotated[str, typer.Argument(help="words to look for (accents optional)")],
-    limit: Annotated[int, typer.Option("--limit")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 20,
+    label: Annotated[
+        str | None, typer.Option("--library", help="the label of a stored library version")
+    ] = None,
 ) -> None:
-    """Search the default library of the database, or the bundled one if it has none."""
-    from carbon.db.factor_store import default_version, load_library
+    """Search the default library of the database (or ``--library``), or the bundled one if
+    the database has none."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from carbon.db.factor_store import default_version, list_versions, load_library
+    from carbon.db.models import LibraryVersion
     from carbon.db.session import session_scope
     from carbon.factors.bundled import load_bundled_library
 
     settings = Settings()
+    library = None
     try:
         with session_scope(_sessions(settings)) as session:
-            library = load_library(session) if default_version(session) else None
-    except Exception:
-        library = None
+            if label is not None:
+                chosen = session.scalar(select(LibraryVersion).where(LibraryVersion.label == label))
+                if chosen is None:
+                    known = ", ".join(repr(v.label) for v in list_versions(session)) or "none"
+                    raise fail(f"no library labelled {label!r} (stored: {known})")
+                library = load_library(session, chosen)
+            elif default_version(session) is not None:
+                library = load_library(session)
+    except SQLAlchemyError:
+        if label is not None:
+            raise fail("the database cannot be read: run `carbon db upgrade` first") from None
     library = library or load_bundled_library()
     hits = library.search(text, limit=limit)
     table = Table(title=f"{library.version}: {len(hits)} result(s)")

@@ -44,6 +44,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import NumberPattern
 from babel.support import Translations
 
+from carbon.accounting.headcount import FTE_DIGITS
+
 LOCALES: Final = ("fr", "it", "en")
 # Language names as their own speakers write them, for the switcher: never translated.
 LOCALE_NAMES: Final[Mapping[str, str]] = {"fr": "Français", "it": "Italiano", "en": "English"}
@@ -282,8 +284,15 @@ def fmt_date(
     return format_date(value, format=format, locale=_locale(locale))
 
 
+def fmt_fte(fte: Number | None, locale: str | None = None) -> str:
+    """A number of full-time equivalents, as every page and report shows it: one decimal
+    (carbon.accounting.headcount), ``38,8`` in French; ``—`` when not given."""
+    return fmt_number(fte, locale, FTE_DIGITS)
+
+
 FILTERS: Final[Mapping[str, Any]] = {
     "fmt_number": fmt_number,
+    "fmt_fte": fmt_fte,
     "fmt_tco2e": fmt_tco2e,
     "fmt_kg": fmt_kg,
     "fmt_pct": fmt_pct,

@@ -155,6 +155,46 @@ def test_coaches_and_enrolments_decide_who_sees_a_company(
     assert as_user("carol").get(f"/companies/{world.company_b.id}").status_code == 200
 
 
+def test_coach_picker_lists_coaches_only_and_refuses_a_member(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    admin = as_user("admin")
+    b = cohort(db_session, "Cohort B")
+    page = soup(admin.get(f"/admin/cohorts/{b.id}"))
+    offered = {int(str(i["value"])) for i in page.select("input[name=coaches]")}
+    # carol and dave coach; alice and bob are members of companies A and B: not offered.
+    assert {world.carol.id, world.dave.id} <= offered
+    assert not offered & {world.alice.id, world.bob.id}
+    # Posted anyway (an old form, a crafted request): refused, and nothing changes.
+    r = admin.form(f"/admin/cohorts/{b.id}", {
+        "programme_id": str(b.programme_id), "name": "Cohort B",
+        "coaches": [str(world.dave.id), str(world.alice.id)],
+    })  # fmt: skip
+    assert r.status_code == 422
+    assert "member" in soup(r).select_one(".field-error").get_text()
+    coaches = db_session.scalars(select(CohortCoach.user_id).where(CohortCoach.cohort_id == b.id))
+    assert set(coaches) == {world.dave.id}
+    assert as_user("alice").get(f"/companies/{world.company_b.id}").status_code == 404
+
+
+def test_admin_lands_on_the_state_of_the_programmes(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    admin = as_user("admin")
+    r = admin.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/admin"
+    page = soup(admin.get("/admin"))
+    a = cohort(db_session, "Cohort A")
+    row = page.select_one(f"#state-{a.id}")
+    assert row is not None
+    # Company A has lines in its 2024 draft: one company at "computed", none elsewhere.
+    by_stage = {td["data-stage"]: td.get_text(strip=True) for td in row.select("td[data-stage]")}
+    assert by_stage["computed"] == "1"
+    assert sum(int(v) for v in by_stage.values()) == 1
+    link = row.select_one("td[data-stage=computed] a")
+    assert link is not None and link["href"] == f"/cohorts/{a.id}?stage=computed"
+
+
 # --- Companies ---------------------------------------------------------------------------------
 
 

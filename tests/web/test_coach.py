@@ -166,6 +166,26 @@ def test_sort_by_footprint(as_user: Any, world: World, db_session: Session) -> N
     assert names == ["Gamma Albergo", "Alpha Remontées", "Delta Ingénierie", "Epsilon Numérique"]
 
 
+def test_column_headers_sort_and_keep_the_filters(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    add_companies(db_session, world)
+    cohort = cohort_a(db_session, world)
+    r = as_user("carol").htmx("GET", f"/cohorts/{cohort.id}?sector=engineering&sort=stage")
+    page = soup(r)
+    # The filters travel with the block, so a header click and a filter change agree.
+    assert page.select_one("#companies form#filters") is not None
+    headers = {text(th): th for th in page.select(".cohort-table thead th")}
+    assert headers["Stage ▲"]["aria-sort"] == "ascending"
+    # Sorted by stage: its header turns the order; another header starts ascending on page 1.
+    assert headers["Stage ▲"].a["href"].endswith("?sector=engineering&sort=stage&dir=desc&page=1")
+    activity = headers["Last activity"].a["hx-get"]
+    assert activity.endswith("?sector=engineering&sort=activity&page=1")
+    assert "aria-sort" not in headers["Last activity"].attrs
+    # Six columns and the details: what used to make the table wider than a laptop's screen.
+    assert len(headers) == 7
+
+
 def test_peers_page_names_no_one_else(as_user: Any, world: World, db_session: Session) -> None:
     add_companies(db_session, world)
     page = as_user("alice").get(f"/companies/{world.company_a.id}/peers").text

@@ -115,6 +115,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/admin/users"): ADMIN,
     ("POST", "/admin/users/{user_id}"): ADMIN,
     ("GET", "/admin/factors"): ADMIN,
+    ("GET", "/factors"): ANY,  # factor libraries are public data
+    ("GET", "/factors/{version_id}/{factor_id}"): ANY,
     ("POST", "/admin/factors"): ADMIN,
     ("POST", "/admin/factors/{version_id}/default"): ADMIN,
 }
@@ -186,7 +188,7 @@ def test_no_persona_reaches_what_is_not_theirs(
         "line_id": world.period_a.lines[0].id, "action_id": action.id,
         "cohort_id": cohort_a.id, "programme_id": programme.id, "user_id": world.alice.id,
         "version_id": world.library.id, "invitation_id": invitation.id, "code": "2.1",
-        "ext": "csv", "token": "no-such-token",
+        "ext": "csv", "token": "no-such-token", "factor_id": "bundled:elec-fr-2022",
     }  # fmt: skip
     queries = {
         "/periods/{period_id}/compare": {"version": world.library.id},

@@ -156,8 +156,11 @@ def test_dashboard_figures(as_user: Any, world: World) -> None:
     improve = [text(li) for li in page.select("#improve li")]
     assert improve[0].startswith("Snow groomer diesel") and "93% of the total's" in improve[0]
     assert "7% of the total's" in improve[1]
-    # No period has fte/revenue/sector activity here: intensities say so rather than guess.
-    assert "not given" in text(page, "#intensity-fte")
+    # No period has revenue or sector activity here: intensities say so rather than guess.
+    assert "not given" in text(page, "#intensity-revenue_keur")
+    # No period has its FTE either: the company's 25 stand in, as in the PDF and the cohort
+    # table (carbon.accounting.headcount): 3,620 / 25 = 144.8 kg = 0.14 t per FTE.
+    assert text(page, "#intensity-fte") == "per full-time equivalent (FTE) 0.14 t CO₂e 25.0 FTE"
 
 
 def test_change_against_the_base_year_and_intensities(
@@ -174,7 +177,7 @@ def test_change_against_the_base_year_and_intensities(
     assert text(page, "#breakdown-table #group-5 td:nth-of-type(3)") == "—"  # 0 then, 0 now
     # Per FTE: 3,000 / 20 = 150 kg = 0.15 t; base 3,620 / 20 = 181 kg = 0.18 t; −17.1 %.
     assert text(page, "#intensity-fte") == (
-        "per full-time equivalent (FTE) 0.15 t CO₂e 20 FTE 0.18 t CO₂e -17.1%"
+        "per full-time equivalent (FTE) 0.15 t CO₂e 20.0 FTE 0.18 t CO₂e -17.1%"
     )
     # Per k€: 3,000 / 1,200 = 2.50 kg; base 3,620 / 1,810 = 2.00 kg; +25.0 %.
     assert (
@@ -401,3 +404,33 @@ def test_method_warnings_are_listed_with_their_line(
     items = [text(li) for li in page.select("#method-warnings li")]
     assert any("excluding VAT at 20 % (FR)" in i for i in items)
     assert any("states no price year" in i for i in items)
+
+
+def test_one_fte_on_every_page_and_report(as_user: Any, world: World, db_session: Session) -> None:
+    """The year without its own FTE uses the company's, rounded once: the results page, the
+    company PDF, the cohort table and report, and the plan's intensities all use 12.3."""
+    from carbon.coaching.dashboard import build_dashboard
+    from carbon.db.models import Enrolment
+    from carbon.plan.footprints import denominator
+    from carbon.reports.data import period_report
+    from carbon.reports.data_cohort import cohort_report
+
+    world.company_a.fte, world.period_a.fte = 12.25, None
+    db_session.flush()
+    page = soup(as_user("alice").get(f"/periods/{world.period_a.id}/results"))
+    # 3,620 kg / 12.3 = 294.3 kg = 0.29 t per FTE, beside "12.3 FTE".
+    assert text(page, "#intensity-fte") == "per full-time equivalent (FTE) 0.29 t CO₂e 12.3 FTE"
+    assert facts_of(world.period_a).fte == 12.3
+    assert period_report(db_session, world.period_a, "en").fte == 12.3
+    assert denominator(world.period_a, "fte") == 12.3
+    enrolment = db_session.query(Enrolment).filter_by(company_id=world.company_a.id).one()
+    row = next(
+        r
+        for r in build_dashboard(db_session, enrolment.cohort_id).rows
+        if r.company.id == world.company_a.id
+    )
+    assert row.intensities["fte"].latest == pytest.approx(3_620 / 12.3)
+    report = cohort_report(db_session, enrolment.cohort, "en")
+    assert [c.fte for c in report.companies if c.company_id == world.company_a.id] == [12.3]
+    company = soup(as_user("alice").get(f"/companies/{world.company_a.id}"))
+    assert "12.3 FTE" in text(company, ".lead")

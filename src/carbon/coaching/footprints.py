@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carbon.accounting.headcount import year_fte
 from carbon.accounting.results import ComputationResult
 from carbon.coaching.path import PeriodState, reference_period
 from carbon.db.compute import compute_many
@@ -60,7 +61,7 @@ class Period:
         The sector activity (skier-days…) has no company-level fallback: it changes every year.
         """
         if unit == "fte":
-            return self.fte if self.fte is not None else company.fte
+            return year_fte(self.fte, company.fte)
         if unit == "revenue_keur":
             return self.revenue_keur if self.revenue_keur is not None else company.revenue_keur
         return self.sector_activity

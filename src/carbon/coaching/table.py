@@ -8,7 +8,7 @@ ignored rather than refused: an old link still opens the page.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -78,6 +78,12 @@ class TableQuery:
         }  # fmt: skip
         kept = {k: v for k, v in values.items() if v and not (k == "sort" and v == "attention")}
         return urlencode({**kept, "page": page})
+
+    def sorted_by(self, key: str) -> str:
+        """The query string a column header links to: sorted by ``key`` from the first page,
+        in the other direction when the table is already sorted by it (filters kept)."""
+        desc = not self.desc if self.sort == key else False
+        return replace(self, sort=key, desc=desc).url_params(1)
 
     @property
     def is_filtered(self) -> bool:

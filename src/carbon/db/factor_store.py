@@ -86,12 +86,18 @@ def save_library(
     *,
     source: LibrarySource | str,
     label: str | None = None,
-    make_default: bool = False,
+    make_default: bool | None = False,
 ) -> LibraryVersion:
     """Store ``library`` as a new version, or return the version that already has its content.
 
-    ``label`` defaults to ``library.version``. The caller owns the transaction (flush, no commit).
+    ``label`` defaults to ``library.version``. ``make_default=None`` lets the first official
+    library decide: it becomes the default when no imported library is one yet (the database
+    has none, or only the bundled one), since an operator who imports "ADEME 23.6" expects the
+    searches and new periods to use it. The caller owns the transaction (flush, no commit).
     """
+    if make_default is None:
+        current = default_version(session)
+        make_default = current is None or current.source == LibrarySource.bundled
     columns = _Columns.of(library)
     digest = columns.digest()
     existing = session.scalar(select(LibraryVersion).where(LibraryVersion.content_digest == digest))

@@ -8,10 +8,10 @@ come from a random generator seeded by the company's identifier: the same demo e
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from carbon.auth import hash_password
@@ -35,10 +35,13 @@ from carbon.db.models import (
 )
 from carbon.demo.world import (
     ACTION_LIBRARY,
-    BASE_YEAR,
+    JOURNEYS,
     MC0_COMPANIES,
+    PLAN_NOT_STARTED,
+    PLAN_STARTED,
     PROFILES,
     PZCM_COMPANIES,
+    SECTOR_UNIT_LABELS,
     YEARS,
     DemoCompany,
 )
@@ -126,13 +129,23 @@ def load_demo(session: Session, settings: Settings) -> dict[str, int]:
             MC0_COMPANIES,
         ),
     ]
+    now = datetime.now(UTC)
     for cohort, companies in cohorts:
         _get_or_create(session, CohortCoach, {"cohort_id": cohort.id, "user_id": coach.id})
-        for rank, spec in enumerate(companies):
+        for spec in companies:
             company = _company(session, spec)
-            _get_or_create(session, Enrolment, {"company_id": company.id, "cohort_id": cohort.id})
-            _periods(session, company, spec, version.id, rank, factor_total, admin.id)
-            _plan(session, company, spec, factor_total)
+            # Its last act was idle_days ago; it enrolled a month before (a new one, that day).
+            last_act = now - timedelta(days=spec.idle_days)
+            enrolled = last_act - timedelta(days=30 if JOURNEYS[spec.journey] else 0)
+            _get_or_create(
+                session,
+                Enrolment,
+                {"company_id": company.id, "cohort_id": cohort.id},
+                enrolled_at=enrolled,
+            )
+            _periods(session, company, spec, version.id, factor_total, admin.id, last_act)
+            if spec.journey in PLAN_STARTED | PLAN_NOT_STARTED:
+                _plan(session, company, spec, factor_total, spec.journey in PLAN_STARTED)
     first = session.scalar(select(Company).where(Company.legal_id == PZCM_COMPANIES[0].legal_id))
     assert first is not None
     _get_or_create(session, Membership, {"user_id": member.id, "company_id": first.id})
@@ -152,6 +165,14 @@ def load_demo(session: Session, settings: Settings) -> dict[str, int]:
 
 def _company(session: Session, spec: DemoCompany) -> Company:
     profile = PROFILES[spec.sector]
+    # A demo loaded before its identifiers passed the SIREN / Partita IVA check gets them fixed.
+    old = session.scalar(
+        select(Company).where(Company.name == spec.name, Company.legal_id != spec.legal_id)
+    )
+    if old is not None:
+        old.legal_id = spec.legal_id
+        session.flush()
+    unit = profile.sector_unit
     company = _get_or_create(
         session,
         Company,
@@ -161,7 +182,7 @@ def _company(session: Session, spec: DemoCompany) -> Company:
         sector=spec.sector,
         fte=spec.fte,
         revenue_keur=round(spec.fte * profile.revenue_keur_per_fte),
-        sector_unit_label=profile.sector_unit,
+        sector_unit_label=SECTOR_UNIT_LABELS[unit][spec.country] if unit else None,
     )
     _get_or_create(
         session,
@@ -178,25 +199,29 @@ def _periods(
     company: Company,
     spec: DemoCompany,
     version_id: int,
-    rank: int,
     factor_total: dict[str, float],
     actor_id: int,
+    last_act: datetime,
 ) -> None:
+    """The company's years as its journey says (JOURNEYS), dated so that its last act, the
+    latest year's submission or validation and its lines' last change, was at ``last_act``."""
     profile = PROFILES[spec.sector]
     rng = random.Random(spec.legal_id)
     scale = spec.fte / profile.ref_fte
     site = session.scalar(select(Site).where(Site.company_id == company.id))
-    # The latest year's status varies so a coach's dashboard has something to show.
-    latest_status = ("draft", "submitted", "validated", "draft")[rank % 4]
-    for k, year in enumerate(YEARS):
-        status = "validated" if year < YEARS[-1] else latest_status
+    journey = JOURNEYS[spec.journey]
+    for year, status, kept in journey:
+        k = year - YEARS[0]
         trend = (1 - spec.yearly_reduction) ** k
         fte = round(spec.fte * (1 + 0.02 * k), 1)
+        latest = year == journey[-1][0]
+        submitted = last_act if latest else datetime(year + 1, 3, 15, tzinfo=UTC)
+        validated = last_act if latest else datetime(year + 1, 4, 20, tzinfo=UTC)
         period = _get_or_create(
             session,
             ReportingPeriod,
             {"company_id": company.id, "year": year},
-            is_base_year=year == BASE_YEAR,
+            is_base_year=year == journey[0][0],
             status=status,
             library_version_id=version_id,
             fte=fte,
@@ -204,8 +229,8 @@ def _periods(
             sector_activity=round(profile.sector_units_per_fte * spec.fte * rng.uniform(0.9, 1.1))
             if profile.sector_unit
             else None,
-            submitted_at=datetime(year + 1, 3, 15, tzinfo=UTC) if status != "draft" else None,
-            validated_at=datetime(year + 1, 4, 20, tzinfo=UTC) if status == "validated" else None,
+            submitted_at=submitted if status != "draft" else None,
+            validated_at=validated if status in ("validated", "locked") else None,
         )
         has_lines = session.scalar(
             select(func.count())
@@ -215,7 +240,7 @@ def _periods(
         if has_lines:
             continue
         count = 0
-        for activity_id, quantity, quality in profile.lines:
+        for activity_id, quantity, quality in _kept_lines(profile.lines, kept):
             activity = find_activity(activity_id)
             if activity is None:
                 raise LookupError(f"demo profile {spec.sector!r} names unknown {activity_id!r}")
@@ -239,7 +264,7 @@ def _periods(
                 )
             )
             count += 1
-        audit.record(
+        entry = audit.record(
             session,
             actor_id,
             "seed",
@@ -249,11 +274,36 @@ def _periods(
             {"lines_added": count, "source": "carbon demo"},
             company_id=company.id,
         )
+        entry.at = last_act if latest else datetime(year + 1, 2, 1, tzinfo=UTC)
+        session.flush()
+        # The flush stamped the lines "changed now"; the demo's company did that at last_act.
+        session.execute(
+            update(ReportingPeriod)
+            .where(ReportingPeriod.id == period.id)
+            .values(lines_changed_at=min(entry.at, last_act))
+        )
     session.flush()
 
 
+def _kept_lines(
+    lines: tuple[tuple[str, float, str], ...], kept: str
+) -> tuple[tuple[str, float, str], ...]:
+    """The profile's lines a company at this point of its journey has typed (see JOURNEYS)."""
+    if kept == "few":
+        return lines[:2]
+    if kept == "no_purchases":
+        return tuple(
+            line for line in lines if not (found := find_activity(line[0])) or found.poste[0] != "4"
+        )
+    return lines
+
+
 def _plan(
-    session: Session, company: Company, spec: DemoCompany, factor_total: dict[str, float]
+    session: Session,
+    company: Company,
+    spec: DemoCompany,
+    factor_total: dict[str, float],
+    started: bool,
 ) -> None:
     if session.scalar(
         select(func.count()).select_from(Action).where(Action.company_id == company.id)
@@ -262,7 +312,7 @@ def _plan(
     profile = PROFILES[spec.sector]
     scale = spec.fte / profile.ref_fte
     quantities = {a: q * scale for a, q, _ in profile.lines}
-    statuses = ("identified", "planned", "in_progress", "done")
+    statuses = ("identified", "planned", "in_progress", "done")[: 4 if started else 2]
     rng = random.Random(spec.legal_id + "actions")
     for i, (title, postes, activity_id, share) in enumerate(ACTION_LIBRARY):
         if activity_id not in quantities:

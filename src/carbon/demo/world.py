@@ -6,6 +6,8 @@ equipment makers, and for Mission Carb 0 French and Italian agrifood, mechatroni
 firms. Quantities are per year for a company of the profile's reference size (FTE).
 """
 
+# The company tables read best one company a line, however long.
+# ruff: noqa: E501
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,6 +22,8 @@ class DemoCompany:
     fte: float
     municipality: str
     yearly_reduction: float  # trend of its activity, per year (0.05 = -5 %)
+    journey: str = "follow_up_draft"  # where it is in the programme: a key of JOURNEYS
+    idle_days: int = 7  # days since it last did anything (a coach sees who is late)
 
 
 @dataclass(frozen=True)
@@ -142,30 +146,30 @@ PROFILES: dict[str, Profile] = {
 
 _C = DemoCompany
 PZCM_COMPANIES: tuple[DemoCompany, ...] = (
-    _C("Remontées du Vallon", "lift", "FR", "900100001", 38, "Orcières", 0.04),
-    _C("Station de Pra-Lumière", "resort", "FR", "900100002", 65, "Pra-Loup", 0.03),
-    _C("Hôtel Les Mélèzes", "hotel", "FR", "900100003", 18, "Vars", 0.05),
-    _C("Altitude Ingénierie", "engineering", "FR", "900100004", 14, "Gap", 0.06),
-    _C("Neige & Damage Services", "snow", "FR", "900100005", 22, "Briançon", 0.02),
-    _C("Câbles et Pylônes du Queyras", "equipment", "FR", "900100006", 55, "Guillestre", 0.03),
-    _C("Chalet-Hôtel du Col", "hotel", "FR", "900100007", 12, "Montgenèvre", 0.00),
-    _C("Téléskis de la Blanche", "lift", "FR", "900100008", 16, "Saint-Jean-Montclar", 0.05),
-    _C("Bureau Études Ubaye", "engineering", "FR", "900100009", 8, "Barcelonnette", 0.04),
-    _C("Alpes Numérique", "services", "FR", "900100010", 9, "Embrun", 0.07),
-    _C("Domaine Skiable du Sauze", "resort", "FR", "900100011", 48, "Enchastrayes", 0.02),
-    _C("Ateliers Mécaniques Durance", "equipment", "FR", "900100012", 30, "Sisteron", 0.01),
-    _C("Refuge-Hôtel l'Edelweiss", "hotel", "FR", "900100013", 7, "Allos", 0.03),
-    _C("Glisse & Montagne Conseil", "services", "FR", "900100014", 5, "Digne-les-Bains", 0.05),
-)
+    _C("Remontées du Vallon", "lift", "FR", "900100017", 38, "Orcières", 0.04, "follow_up_draft", 2),
+    _C("Station de Pra-Lumière", "resort", "FR", "900100025", 65, "Pra-Loup", 0.03, "follow_up_submitted", 6),
+    _C("Hôtel Les Mélèzes", "hotel", "FR", "900100033", 18, "Vars", 0.05, "locked", 25),
+    _C("Altitude Ingénierie", "engineering", "FR", "900100041", 14, "Gap", 0.06, "new", 64),
+    _C("Neige & Damage Services", "snow", "FR", "900100058", 22, "Briançon", 0.02, "started", 41),
+    _C("Câbles et Pylônes du Queyras", "equipment", "FR", "900100066", 55, "Guillestre", 0.03, "partial", 12),
+    _C("Chalet-Hôtel du Col", "hotel", "FR", "900100074", 12, "Montgenèvre", 0.00, "submitted", 9),
+    _C("Téléskis de la Blanche", "lift", "FR", "900100082", 16, "Saint-Jean-Montclar", 0.05, "validated", 18),
+    _C("Bureau Études Ubaye", "engineering", "FR", "900100090", 8, "Barcelonnette", 0.04, "partial", 75),
+    _C("Alpes Numérique", "services", "FR", "900100108", 9, "Embrun", 0.07, "new", 4),
+    _C("Domaine Skiable du Sauze", "resort", "FR", "900100116", 48, "Enchastrayes", 0.02, "under_way", 35),
+    _C("Ateliers Mécaniques Durance", "equipment", "FR", "900100124", 30, "Sisteron", 0.01, "started", 1),
+    _C("Refuge-Hôtel l'Edelweiss", "hotel", "FR", "900100132", 7, "Allos", 0.03, "validated_plan", 20),
+    _C("Glisse & Montagne Conseil", "services", "FR", "900100140", 5, "Digne-les-Bains", 0.05, "follow_up_validated", 14),
+)  # fmt: skip
 MC0_COMPANIES: tuple[DemoCompany, ...] = (
-    _C("Funivie Valle Stura", "lift", "IT", "IT01234560011", 28, "Vinadio", 0.03),
-    _C("Albergo Le Marmotte", "hotel", "IT", "IT01234560012", 15, "Limone Piemonte", 0.04),
-    _C("Meccatronica Alpina Srl", "industry", "IT", "IT01234560013", 42, "Cuneo", 0.02),
-    _C("Caseificio Valle Maira", "agrifood", "IT", "IT01234560014", 24, "Dronero", 0.03),
-    _C("Fromagerie de la Tinée", "agrifood", "FR", "900100021", 19, "Saint-Étienne-de-Tinée", 0.02),
-    _C("Essences du Haut-Pays", "perfume", "FR", "900100022", 26, "Grasse", 0.04),
-    _C("Services Montagne Maurienne", "services", "FR", "900100023", 11, "Modane", 0.05),
-    _C("Aromi delle Alpi Srl", "perfume", "IT", "IT01234560015", 20, "Torino", 0.03),
+    _C("Funivie Valle Stura", "lift", "IT", "01234560041", 28, "Vinadio", 0.03, "follow_up_validated", 10),
+    _C("Albergo Le Marmotte", "hotel", "IT", "01234570040", 15, "Limone Piemonte", 0.04, "submitted", 3),
+    _C("Meccatronica Alpina Srl", "industry", "IT", "01234580049", 42, "Cuneo", 0.02, "partial", 50),
+    _C("Caseificio Valle Maira", "agrifood", "IT", "01234590048", 24, "Dronero", 0.03, "validated_plan", 22),
+    _C("Fromagerie de la Tinée", "agrifood", "FR", "900100215", 19, "Saint-Étienne-de-Tinée", 0.02, "started", 33),
+    _C("Essences du Haut-Pays", "perfume", "FR", "900100223", 26, "Grasse", 0.04, "locked", 40),
+    _C("Services Montagne Maurienne", "services", "FR", "900100231", 11, "Modane", 0.05, "new", 90),
+    _C("Aromi delle Alpi Srl", "perfume", "IT", "01234600011", 20, "Torino", 0.03, "under_way", 7),
 )  # fmt: skip
 
 # Activities that measure the same need: a company logs at most one of each group, or the need
@@ -197,4 +201,37 @@ ACTION_LIBRARY: tuple[tuple[str, str, str, float | None], ...] = (
 )
 
 YEARS = (2023, 2024, 2025)
-BASE_YEAR = 2023
+
+# How far each company has gone, year by year: (year, status, lines). "all" is the profile's
+# lines, "few" its first two (a company that has just started), "no_purchases" all but those of
+# BEGES category 4 (the purchases a small firm leaves for last). The first year is the base year.
+# A coach's cohort has companies at every stage: some have not opened a year, some are typing,
+# some wait for validation, some are done and follow their plan.
+JOURNEYS: dict[str, tuple[tuple[int, str, str], ...]] = {
+    "new": (),
+    "started": ((2025, "draft", "few"),),
+    "partial": ((2025, "draft", "no_purchases"),),
+    "submitted": ((2025, "submitted", "all"),),
+    "validated": ((2025, "validated", "all"),),
+    "validated_plan": ((2025, "validated", "all"),),
+    "under_way": ((2024, "validated", "all"), (2025, "draft", "all")),
+    "follow_up_draft": ((2023, "validated", "all"), (2024, "validated", "all"),
+                        (2025, "draft", "all")),
+    "follow_up_submitted": ((2023, "validated", "all"), (2024, "validated", "all"),
+                            (2025, "submitted", "all")),
+    "follow_up_validated": ((2023, "validated", "all"), (2024, "validated", "all"),
+                            (2025, "validated", "all")),
+    "locked": ((2023, "locked", "all"), (2024, "locked", "all"), (2025, "validated", "all")),
+}  # fmt: skip
+# Whose action plan exists, and whose has actions started (the rest only identified or planned).
+# A plan is built on a validated footprint, so a journey without one has no plan yet.
+PLAN_STARTED = {"under_way", "follow_up_draft", "follow_up_submitted", "follow_up_validated",
+                "locked"}  # fmt: skip
+PLAN_NOT_STARTED = {"validated_plan"}
+
+# The sector activity's unit as the company writes it (an administrator types it, free text).
+SECTOR_UNIT_LABELS: dict[str, dict[str, str]] = {
+    "skier-day": {"FR": "journée-skieur", "IT": "giornata-sciatore"},
+    "overnight stay": {"FR": "nuitée", "IT": "pernottamento"},
+    "unit produced": {"FR": "unité produite", "IT": "unità prodotta"},
+}

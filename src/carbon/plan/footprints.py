@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from carbon.accounting.engine import ComputationError
+from carbon.accounting.headcount import year_fte
 from carbon.accounting.progress import intensity
 from carbon.accounting.results import ComputationResult
 from carbon.db.compute import compute_period
@@ -57,7 +58,7 @@ def company_footprints(session: Session, company: Company) -> list[YearFootprint
 def denominator(period: ReportingPeriod, unit: str) -> float | None:
     """The period's FTE, revenue (k€) or sector activity (skier-days…) for an intensity."""
     return {
-        IntensityUnit.fte: period.fte,
+        IntensityUnit.fte: year_fte(period.fte, period.company.fte),
         IntensityUnit.revenue_keur: period.revenue_keur,
         IntensityUnit.sector_activity: period.sector_activity,
     }.get(IntensityUnit(unit))

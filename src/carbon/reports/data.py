@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.factors import FactorLibrary
+from carbon.accounting.headcount import year_fte
 from carbon.accounting.montecarlo import monte_carlo as run_monte_carlo
 from carbon.accounting.results import ComputationResult
 from carbon.db.compute import (
@@ -269,7 +270,7 @@ def period_report(
         targets=targets,
         actions=tuple(_action_info(a) for a in actions),
         enrolments=enrolments,
-        fte=period.fte or company.fte,
+        fte=year_fte(period.fte, company.fte),
         revenue_keur=period.revenue_keur or company.revenue_keur,
         sector_activity=period.sector_activity,
         validated_on=validated,

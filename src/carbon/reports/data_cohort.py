@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from carbon.accounting.headcount import year_fte
 from carbon.db.models import Action, ActivityLine, Cohort, ReportingPeriod
 from carbon.reports.data import compute_periods, named
 from carbon.reports.model import LIVE_ACTION_STATUSES
@@ -92,7 +93,7 @@ def cohort_report(
                 name=company.name,
                 country=company.country,
                 sector=company.sector,
-                fte=(latest.fte if latest else None) or company.fte,
+                fte=year_fte(latest.fte if latest else None, company.fte),
                 base_year=base.year if base else None,
                 base_kg=base_r.total_kgco2e if base_r else None,
                 latest_year=latest.year if latest else None,

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.factors import FactorLibrary
+from carbon.accounting.headcount import year_fte
 from carbon.db.compute import (
     compute_many,
     compute_period,
@@ -72,7 +73,7 @@ def line_infos(
 def facts_of(period: ReportingPeriod) -> PeriodFacts:
     return PeriodFacts(
         year=period.year,
-        fte=period.fte,
+        fte=year_fte(period.fte, period.company.fte),
         revenue_keur=period.revenue_keur,
         sector_activity=period.sector_activity,
         sector_unit_label=period.company.sector_unit_label,
@@ -96,6 +97,7 @@ def _inputs(session: Session, period: ReportingPeriod) -> tuple[Any, ...]:
     return (
         scale_key(uncertainty_scale(session)),
         company.sector_unit_label,
+        company.fte,  # a year without its own FTE divides by the company's
         tuple(
             (p.id, p.year, p.is_base_year, p.status, p.library_version_id, p.line_count,
              p.lines_revision, p.fte, p.revenue_keur, p.sector_activity)

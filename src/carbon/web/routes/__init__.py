@@ -13,6 +13,7 @@ from carbon.web.routes import (
     coach,
     downloads,
     factor_versions,
+    factors,
     health,
     imports,
     lines,
@@ -42,4 +43,5 @@ ROUTERS = (
     admin_invitations.router,
     account.router,
     factor_versions.router,
+    factors.router,
 )

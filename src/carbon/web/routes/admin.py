@@ -9,14 +9,18 @@ cohort's coaches decide who sees which company's data.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from carbon.coaching.cohorts import cohort_summaries
+from carbon.coaching.dashboard import Flag, build_dashboard
+from carbon.coaching.path import STAGE_ORDER
 from carbon.db.audit import record, snapshot
 from carbon.db.models import (
     Cohort,
@@ -25,6 +29,7 @@ from carbon.db.models import (
     Enrolment,
     Invitation,
     LibraryVersion,
+    Membership,
     Programme,
     User,
 )
@@ -32,6 +37,7 @@ from carbon.i18n import gettext as _
 from carbon.web.access import Principal
 from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import not_found
+from carbon.web.routes.coach import labels
 from carbon.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -94,7 +100,15 @@ def admin_home(request: Request, session: SessionDep, _admin: AdminDep) -> Respo
         ),
         "versions": count(LibraryVersion),
     }
-    return render(request, "admin.html", {"counts": counts})
+    cohorts = []
+    for summary in cohort_summaries(session):
+        rows = build_dashboard(session, summary.id).rows
+        by_stage = Counter(r.stage.value for r in rows)
+        stuck = sum(Flag.stuck in r.flags for r in rows)
+        cohorts.append((summary, by_stage, stuck))
+    stages = [s.value for s in STAGE_ORDER]
+    ctx = {"counts": counts, "cohorts": cohorts, "stages": stages, **labels()}
+    return render(request, "admin.html", ctx)
 
 
 # --- Programmes ----------------------------------------------------------------------------------
@@ -224,6 +238,15 @@ def create_cohort(
     return RedirectResponse(f"/admin/cohorts/{cohort.id}", status_code=303)
 
 
+def _coach_candidates(session: Session, cohort: Cohort) -> Any:
+    """Who may coach the cohort: active users who are not a company's members (a coach sees
+    every company of the cohort, so ticking a member would open them all to a competitor), and
+    the cohort's present coaches, so that saving the form never drops one silently."""
+    member = exists().where(Membership.user_id == User.id)
+    present = [c.user_id for c in cohort.coaches]
+    return select(User.id).where((User.is_active & ~member) | User.id.in_(present))
+
+
 def _cohort_page(request: Request, session: Session, cohort: Cohort, form: dict[str, Any],
                  errors: dict[str, str]) -> Response:  # fmt: skip
     enrolled = {e.company_id for e in cohort.enrolments}
@@ -233,7 +256,7 @@ def _cohort_page(request: Request, session: Session, cohort: Cohort, form: dict[
         "errors": errors,
         "programmes": session.scalars(select(Programme).order_by(Programme.code)).all(),
         "users": session.scalars(
-            select(User).where(User.is_active).order_by(User.email)
+            select(User).where(User.id.in_(_coach_candidates(session, cohort))).order_by(User.email)
         ).all(),
         "coach_ids": {c.user_id for c in cohort.coaches},
         "enrolled": sorted((e.company for e in cohort.enrolments), key=lambda c: c.name),
@@ -258,8 +281,10 @@ def edit_cohort(
     cohort = get_or_404(session, Cohort, cohort_id)
     values, errors = _cohort_values(session, form, cohort)
     coach_ids = {int(i) for i in form.get("coaches", "").split(",") if i.isdigit()}
-    if coach_ids - set(session.scalars(select(User.id).where(User.id.in_(coach_ids)))):
-        errors["coaches"] = _("Choose coaches among the users.")
+    if coach_ids - set(session.scalars(_coach_candidates(session, cohort))):
+        errors["coaches"] = _(
+            "Choose coaches among the listed people: a company's member cannot coach a cohort."
+        )
     if errors:
         return _cohort_page(request, session, cohort, form, errors)
     before = snapshot(cohort) | {"coaches": sorted(c.user_id for c in cohort.coaches)}

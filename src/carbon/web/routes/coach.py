@@ -40,7 +40,7 @@ from carbon.i18n import gettext as _
 from carbon.web.access import Principal, coached_company_ids
 from carbon.web.deps import CohortTablesDep, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import cohort_or_404, company_or_404, period_or_404
-from carbon.web.templating import is_htmx, render
+from carbon.web.templating import is_htmx, render, sector_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,14 +60,6 @@ FLAG_LABELS = {
     "outlier": N_("Figures to check"),
     "error": N_("Computation error"),
 }
-SECTOR_LABELS = {
-    "lift": N_("Ski lifts"), "resort": N_("Resorts and ski areas"),
-    "snow": N_("Snowmaking and grooming"), "hotel": N_("Hotels and restaurants"),
-    "engineering": N_("Engineering and architecture"), "equipment": N_("Equipment makers"),
-    "industry": N_("Industry and mechatronics"), "agrifood": N_("Agrifood"),
-    "perfume": N_("Aromas and perfumes"), "digital": N_("Digital"),
-    "services": N_("Services"), "other": N_("Other"),
-}  # fmt: skip
 SORT_LABELS = {
     "attention": N_("Needs attention"), "name": N_("Name"), "stage": N_("Stage"),
     "activity": N_("Last activity"), "completeness": N_("Completeness"),
@@ -91,7 +83,7 @@ def labels() -> dict[str, Any]:
     return {
         "stage_label": lambda k: _label(STAGE_LABELS, k),
         "flag_label": lambda k: _label(FLAG_LABELS, k),
-        "sector_label": lambda k: _label(SECTOR_LABELS, k),
+        "sector_label": sector_label,
         "unit_label": lambda k: _label(UNIT_LABELS, k),
         "unit_short": lambda k: _label(UNIT_SHORT, k),
     }

@@ -66,7 +66,9 @@ def versions_page(request: Request, session: SessionDep, _admin: AdminDep) -> Re
     return _page(request, session)
 
 
-def _import(session: Session, data: bytes, label: str, make_default: bool) -> tuple[Any, bool]:
+def _import(
+    session: Session, data: bytes, label: str, make_default: bool | None
+) -> tuple[Any, bool]:
     """Read and store the export (a full file takes seconds: the route is a plain def, run in a
     worker thread).
 
@@ -118,7 +120,8 @@ def upload_export(
         return _page(request, session, 422, form=form, errors=errors)
     data = upload.file.read()
     try:
-        version, existed = _import(session, data, label, form["make_default"] == "1")
+        # Unticked: the first official library still becomes the default (factor_store).
+        version, existed = _import(session, data, label, form["make_default"] == "1" or None)
     except AdemeFormatError as exc:
         session.rollback()
         message = _("The file was refused and nothing was stored: %(reason)s")

@@ -34,8 +34,10 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def home(principal: PrincipalDep) -> Response:
-    if principal.is_admin or principal.is_coach:
-        return RedirectResponse("/cohorts" if principal.is_coach else "/companies", 303)
+    if principal.is_admin:
+        return RedirectResponse("/admin", 303)  # the state of the programmes
+    if principal.is_coach:
+        return RedirectResponse("/cohorts", 303)
     if len(principal.member_of) == 1:
         return RedirectResponse(f"/companies/{next(iter(principal.member_of))}", 303)
     return RedirectResponse("/companies", 303)
