@@ -14,7 +14,7 @@ from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from carbon import __version__
-from carbon.config import Settings
+from carbon.config import Settings, resolve_secret_key
 from carbon.db.compute import configure as configure_computation
 from carbon.db.session import make_engine, make_sessionmaker
 from carbon.reports import pool as pdf_pool
@@ -42,6 +42,8 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    # The resolved key replaces an unset one, so everything reading the settings signs alike.
+    settings = settings.model_copy(update={"secret_key": resolve_secret_key(settings)})
     app = FastAPI(
         lifespan=_lifespan,
         title="carbon",

@@ -35,7 +35,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbon.config import Environment as RuntimeEnvironment
-from carbon.config import Settings
+from carbon.config import Settings, resolve_secret_key
 from carbon.i18n import gettext as _
 
 # --- CSRF ------------------------------------------------------------------------------------
@@ -249,7 +249,7 @@ def session_middleware_kwargs(settings: Settings) -> dict[str, Any]:
     ``same_site="lax"`` keeps the cookie off cross-site POSTs, a second line behind CSRF tokens.
     """
     return {
-        "secret_key": settings.secret_key,
+        "secret_key": resolve_secret_key(settings),
         "session_cookie": SESSION_COOKIE,
         "max_age": settings.session_max_age_s,
         "same_site": "lax",

@@ -34,7 +34,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from carbon.config import DATA_DIR
 from carbon.db.activity_lines import add_lines
 from carbon.db.compute import library_for, uncertainty_scale
 from carbon.db.models import ReportingPeriod
@@ -184,7 +183,10 @@ def decimals(value: float) -> int:
 
 
 def _folder(request: Request) -> Path:
-    folder = Path(getattr(request.app.state, "import_dir", None) or DATA_DIR / "imports")
+    folder = Path(
+        getattr(request.app.state, "import_dir", None)
+        or request.app.state.settings.data_dir / "imports"
+    )
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
