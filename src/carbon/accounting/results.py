@@ -104,7 +104,9 @@ class ComputationResult:
     def uncertainty_contributors(self, n: int = 5) -> pd.DataFrame:
         """Lines whose uncertainty weighs most in the total's: what to improve next."""
         df = self.lines
-        share = np.square(df["uncertainty_kgco2e"]) / max(self.uncertainty_kgco2e**2, 1e-300)
+        share = np.square(df["uncertainty_kgco2e"]) / max(
+            self.uncertainty_kgco2e * self.uncertainty_kgco2e, 1e-300
+        )
         return df.assign(variance_share=share).nlargest(n, "variance_share")
 
     def to_dict(self) -> dict[str, Any]:

@@ -64,7 +64,8 @@ def data_quality(r: PeriodReport) -> list[Flowable]:
     ]
     out += [para(f"{n} {text}") for n, text in flags if n]
     top = sorted(r.lines, key=lambda line: -line.uncertainty_kg)[:5]
-    u2 = res.uncertainty_kgco2e**2 or 1.0
+    # Products, not **2: a float's ** raises OverflowError on a huge stored value, * gives inf.
+    u2 = res.uncertainty_kgco2e * res.uncertainty_kgco2e or 1.0
     if top:
         out += [Spacer(1, 3 * mm), Heading(_("What weighs most in the uncertainty"), 1)]
         rows = [
@@ -74,7 +75,7 @@ def data_quality(r: PeriodReport) -> list[Flowable]:
                 labels.quality(line.data_quality),
                 t(line.kgco2e),
                 t(line.uncertainty_kg),
-                pct(100.0 * line.uncertainty_kg**2 / u2),
+                pct(100.0 * line.uncertainty_kg * line.uncertainty_kg / u2),
             ]
             for line in top
         ]

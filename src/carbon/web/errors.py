@@ -7,6 +7,8 @@ again by itself, since connections come from the pool afresh.
 from __future__ import annotations
 
 import logging
+import math
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -35,6 +37,17 @@ def error_response(request: Request, status: int, detail: str | None = None) -> 
     return render(request, "errors.html", ctx, blocks=["error"], status_code=status)
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinity written as text ("nan", "inf"), as JSON allows."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _exc: LoginRequired) -> Response:
@@ -57,8 +70,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if _wants_json(request):
-            # jsonable_encoder: a validator's error context may hold an exception object.
-            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+            # jsonable_encoder: a validator's error context may hold an exception object;
+            # _finite: the refused input may be NaN or infinite, which JSON cannot carry.
+            errors = _finite(jsonable_encoder(exc.errors()))
+            return JSONResponse({"detail": errors}, status_code=422)
         fields = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
         return error_response(request, 422, _("Invalid input: %(fields)s") % {"fields": fields})
 

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from carbon.bounds import MAX_FACTOR_KGCO2E, MAX_QUANTITY
 from carbon.web.deps import MAX_ID
 
 Quality = Literal["measured", "estimated", "extrapolated"]
@@ -80,7 +81,9 @@ class LineIn(BaseModel):
     activity_id: str | None = Field(None, max_length=100, examples=["groomer-diesel"])
     poste: str | None = Field(None, max_length=3, examples=["1.2"])
     factor_id: str | None = Field(None, max_length=128, examples=["bundled:diesel-b7-fr"])
-    quantity: Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False, examples=[1000])]
+    quantity: Annotated[
+        float, Field(strict=True, ge=0, le=MAX_QUANTITY, allow_inf_nan=False, examples=[1000])
+    ]
     unit: str = Field(min_length=1, max_length=64, examples=["litre"])
     data_quality: Quality = Field(
         "estimated", description="Sets the activity uncertainty; unstated data is an estimate"
@@ -89,7 +92,7 @@ class LineIn(BaseModel):
     comment: str | None = Field(None, max_length=2000)
     evidence_ref: str | None = Field(None, max_length=500, description="Invoice number, file name")
     supplier_factor_kgco2e: Annotated[
-        float | None, Field(strict=True, ge=0, allow_inf_nan=False)
+        float | None, Field(strict=True, ge=0, le=MAX_FACTOR_KGCO2E, allow_inf_nan=False)
     ] = Field(None, description="Supplier-specific factor per unit (market-based scope 2 only)")
 
 
