@@ -90,6 +90,14 @@ MESSAGES: Final[dict[str, str]] = {
         "the Excel file is damaged or incomplete: open it in Excel or LibreOffice and save it again"
     ),
     "xlsx_too_large": N_("the workbook is too large once uncompressed (over %(limit_mb)s MB)"),
+    "xlsx_bomb": N_(
+        "the part %(part)s of the workbook expands to %(size_mb)s MB, %(ratio)s times its "
+        "compressed size: this is not an ordinary spreadsheet; save the sheet again as .xlsx "
+        "or .csv"
+    ),
+    "too_many_sheets": N_(
+        "the workbook has more than %(limit)s sheets: keep only the one to import"
+    ),
     "too_many_rows": N_("the file has more than %(limit)s data rows: split it into several files"),
     "csv_malformed": N_("the CSV structure is broken: %(detail)s"),
     "missing_column": N_("missing column(s): %(columns)s"),
