@@ -136,7 +136,9 @@ def add_comment(
         line = session.get(ActivityLine, line_id)
         if line is None or line.period_id != period.id:
             raise InputError("line_id", "unknown_line")
-    comment = PeriodComment(period_id=period.id, line_id=line_id, author_id=actor_id, body=text)
+    comment = PeriodComment(
+        period_id=period.id, line_id=line_id, line_ref=line_id, author_id=actor_id, body=text
+    )
     session.add(comment)
     session.flush()
     audit.record(
@@ -157,6 +159,7 @@ class CommentView:
     line_id: int | None
     line_poste: str | None
     line_activity: str | None  # activity catalogue id, or the factor id without one
+    deleted_line: int | None = None  # the id of the line it was about, since deleted
 
 
 def thread(session: Session, period: ReportingPeriod) -> list[CommentView]:
@@ -165,7 +168,7 @@ def thread(session: Session, period: ReportingPeriod) -> list[CommentView]:
     rows = session.execute(
         select(c.id, c.created_at, User.display_name, User.email, Membership.id, c.body,
                c.line_id, ActivityLine.poste,
-               ActivityLine.activity_id, ActivityLine.factor_id)
+               ActivityLine.activity_id, ActivityLine.factor_id, c.line_ref)
         .join(User, User.id == c.author_id)
         .outerjoin(Membership, and_(Membership.user_id == c.author_id,
                                     Membership.company_id == period.company_id))
@@ -174,7 +177,17 @@ def thread(session: Session, period: ReportingPeriod) -> list[CommentView]:
         .order_by(c.created_at, c.id)
     ).all()  # fmt: skip
     return [
-        CommentView(r[0], r[1], r[2] or r[3], r[4] is not None, r[5], r[6], r[7], r[8] or r[9])
+        CommentView(
+            r[0],
+            r[1],
+            r[2] or r[3],
+            r[4] is not None,
+            r[5],
+            r[6],
+            r[7],
+            r[8] or r[9],
+            r[10] if r[6] is None else None,
+        )
         for r in rows
     ]
 

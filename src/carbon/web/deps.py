@@ -28,6 +28,8 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 SESSION_USER_KEY = "uid"
 SESSION_LOGIN_AT_KEY = "at"
+# The user's session generation when the cookie was issued (see User.session_generation).
+SESSION_GENERATION_KEY = "gen"
 
 
 class LoginRequired(Exception):
@@ -55,7 +57,9 @@ def optional_principal(request: Request, session: SessionDep) -> Principal | Non
         request.session.clear()
         return None
     user = session.get(User, uid)
-    if user is None or not user.is_active:
+    generation = request.session.get(SESSION_GENERATION_KEY)
+    if user is None or not user.is_active or generation != user.session_generation:
+        # Signed out (here or elsewhere), password changed, or ended by an administrator.
         request.session.clear()
         return None
     principal = load_principal(session, user)

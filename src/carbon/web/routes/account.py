@@ -25,6 +25,7 @@ from carbon.i18n import get_locale
 from carbon.i18n import gettext as _
 from carbon.web.access import Principal
 from carbon.web.deps import (
+    SESSION_GENERATION_KEY,
     SESSION_LOGIN_AT_KEY,
     SESSION_USER_KEY,
     FormDep,
@@ -48,6 +49,7 @@ def sign_in(request: Request, user: User) -> None:
     request.session.clear()
     request.session[SESSION_USER_KEY] = user.id
     request.session[SESSION_LOGIN_AT_KEY] = int(time.time())
+    request.session[SESSION_GENERATION_KEY] = user.session_generation
     request.session["locale"] = user.locale
 
 
@@ -202,6 +204,8 @@ def change_password(
         return render(request, "account_password.html", ctx, status_code=422)
     limiter.record_success(user.email)
     user.password_hash = hash_password(form["password"], settings)
+    # Every other session ends (someone who knew the old password); this one is renewed.
+    user.session_generation += 1
     record(session, user.id, "password_change", "user_account", user.id, None, None)
     session.commit()
     sign_in(request, user)
