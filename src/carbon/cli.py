@@ -237,6 +237,7 @@ def backup_cmd(path: Annotated[Path, typer.Argument(help="file to write (.jsonl.
 
     counts = dump_to_path(make_engine(Settings()), path)
     out.print(f"{sum(counts.values()):,} rows in {len(counts)} tables written to {path}")
+    out.print("The file holds password hashes: it is readable by you only (mode 0600).")
 
 
 @app.command("restore")
