@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from carbon.db.models import User
+from carbon.db.session import WRITE_OPTION
 from carbon.web.access import Principal, load_principal
 
 # Identifiers are 32-bit integers in PostgreSQL: a larger one in a URL is simply not found (422
@@ -36,8 +37,15 @@ class LoginRequired(Exception):
     """Raised by dependencies when nobody (or an expired session) is signed in."""
 
 
+# Methods that change something: their session writes (see carbon.db.session.WRITE_OPTION).
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    session: Session = request.app.state.sessions()
+    writes = request.method in WRITE_METHODS
+    session: Session = request.app.state.sessions(
+        execution_options={WRITE_OPTION: True} if writes else None
+    )
     try:
         yield session
     finally:
