@@ -226,7 +226,13 @@ def serve_cmd(
 
     from carbon.web.app import create_app
 
-    uvicorn.run(create_app(Settings()), host=host, port=port, proxy_headers=True)
+    settings = Settings()
+    # Forwarded headers are believed only from the proxies named in CARBON_FORWARDED_ALLOW_IPS.
+    proxies = settings.forwarded_allow_ips
+    uvicorn.run(
+        create_app(settings), host=host, port=port,
+        proxy_headers=bool(proxies), forwarded_allow_ips=proxies,
+    )  # fmt: skip
 
 
 @app.command("backup")

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     # data_dir (mode 0600); see resolve_secret_key. Production requires it to be set.
     secret_key: str | None = None
     default_locale: str = "fr"
+    # Addresses of the reverse proxies whose X-Forwarded-For/-Proto the server believes (comma
+    # separated, as uvicorn's --forwarded-allow-ips). Unset, none: the per-IP login limit
+    # would otherwise be bypassed by anyone writing the header.
+    forwarded_allow_ips: str | None = None
     session_max_age_s: int = 8 * 3600
     max_upload_bytes: int = 5 * 1024 * 1024  # activity spreadsheets
     # The official ADEME export is about 11 MB; administrators upload it through the web.

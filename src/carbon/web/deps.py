@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -26,6 +26,19 @@ from carbon.web.access import Principal, load_principal
 # from validation), not a database error.
 MAX_ID = 2**31 - 1
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int, Query(ge=1, le=MAX_ID)]
+
+
+def form_id(raw: str | None) -> int | None:
+    """An identifier typed in a form field or a query, or None: plain ASCII digits within
+    MAX_ID only. ``"²".isdigit()`` is true and ``int("²")`` fails, and an id of 2**63 overflows
+    the database's integer: both were 500s."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
+
 
 SESSION_USER_KEY = "uid"
 SESSION_LOGIN_AT_KEY = "at"

@@ -23,7 +23,7 @@ from carbon.db.models import ActivityLine, ReportingPeriod, Site
 from carbon.factors.bundled import find_activity
 from carbon.i18n import gettext as _
 from carbon.web.access import Principal, can_edit_period
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import MAX_ID, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import line_or_404, period_or_404
 from carbon.web.routes.api import READ_ERRORS
 from carbon.web.routes.api_models import ConflictOut, ErrorOut, LineIn, LineOut, LineUpdate
@@ -158,7 +158,9 @@ def api_delete_line(
     line_id: Id,
     session: SessionDep,
     principal: PrincipalDep,
-    version_id: Annotated[int | None, Query(description="Refuse (409) if changed since")] = None,
+    version_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Refuse (409) if changed since")
+    ] = None,
 ) -> Response:
     """Delete a line of a draft period (audited)."""
     line = line_or_404(session, principal, line_id)

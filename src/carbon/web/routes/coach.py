@@ -39,7 +39,7 @@ from carbon.i18n import N_, get_locale
 from carbon.i18n import gettext as _
 from carbon.web.access import Principal, coached_company_ids
 from carbon.web.cohort_rows import row_renderer
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, SessionDep, form_id
 from carbon.web.loaders import cohort_or_404, company_or_404, period_or_404
 from carbon.web.templating import is_htmx, render
 
@@ -257,7 +257,8 @@ def _move(
     period = period_or_404(session, principal, period_id)
     if not _roles(session, principal, period.company_id).may(transition):
         raise HTTPException(403, _("Your role does not allow this on this company's period."))
-    if version_id.isdigit() and int(version_id) != period.version_id:
+    shown_at = form_id(version_id)
+    if shown_at is not None and shown_at != period.version_id:
         raise StaleDataError(f"period {period.id} changed since the page was shown")
     try:
         apply_transition(session, principal.id, period, transition, reason)

@@ -20,7 +20,7 @@ from carbon.i18n import fmt_plain, get_locale
 from carbon.i18n import gettext as _
 from carbon.imports.tabular import parse_decimal
 from carbon.web.access import can_edit_period
-from carbon.web.deps import Id, PrincipalDep, RawFormDep, SessionDep
+from carbon.web.deps import MAX_ID, Id, PrincipalDep, RawFormDep, SessionDep, form_id
 from carbon.web.loaders import line_or_404, period_or_404
 from carbon.web.routes.workspace import period_context
 from carbon.web.templating import is_htmx, render
@@ -40,7 +40,8 @@ def _line_data(
     activity: Activity | None = find_activity(form.get("activity_id", ""))
     if activity is None:
         errors["activity_id"] = _("Choose an activity from the list.")
-    site = session.get(Site, int(form["site_id"])) if form.get("site_id", "").isdigit() else None
+    site_id = form_id(form.get("site_id"))
+    site = session.get(Site, site_id) if site_id else None
     country = site.country if site else period.company.country
     quantity = parse_decimal(pd.Series([form.get("quantity", "")])).iloc[0]
     if pd.isna(quantity):
@@ -154,7 +155,7 @@ def edit_line(
         raise _read_only()
     form = {k: str(v) for k, v in raw.items()}
     data, errors = _line_data(session, period, form)
-    version = int(form.get("version_id", "0") or 0)
+    version = form_id(form.get("version_id")) or 0
     if not errors:
         try:
             update_line(session, principal.id, line, data, expected_version=version)
@@ -173,7 +174,7 @@ def remove_line(
     line_id: Id,
     session: SessionDep,
     principal: PrincipalDep,
-    version_id: Annotated[int | None, Form()] = None,
+    version_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     line = line_or_404(session, principal, line_id)
     period = line.period
