@@ -47,12 +47,20 @@ class Rule:
     target: str
     admin_only: bool = False
     needs_reason: bool = False
+    # Statuses from which only an administrator makes this move: what an administrator locked,
+    # only an administrator reopens.
+    admin_only_from: frozenset[str] = frozenset()
 
 
 RULES: dict[Transition, Rule] = {
     Transition.request_corrections: Rule(frozenset({"submitted"}), "draft", needs_reason=True),
     Transition.validate: Rule(frozenset({"submitted"}), "validated"),
-    Transition.reopen: Rule(frozenset({"validated", "locked"}), "draft", needs_reason=True),
+    Transition.reopen: Rule(
+        frozenset({"validated", "locked"}),
+        "draft",
+        needs_reason=True,
+        admin_only_from=frozenset({"locked"}),
+    ),
     Transition.lock: Rule(frozenset({"validated"}), "locked", admin_only=True),
 }
 
@@ -65,11 +73,14 @@ class Roles:
     coach: bool  # coaches a cohort the company is enrolled in
     admin: bool
 
-    def may(self, transition: Transition) -> bool:
+    def may(self, transition: Transition, status: str | None = None) -> bool:
+        """Whether this user may make ``transition`` (from ``status``, when known)."""
         # Judging one's own company's figures is not validation, whatever else one is.
         if self.member:
             return False
-        return self.admin or (self.coach and not RULES[transition].admin_only)
+        rule = RULES[transition]
+        admin_only = rule.admin_only or status in rule.admin_only_from
+        return self.admin or (self.coach and not admin_only)
 
     @property
     def may_comment(self) -> bool:
@@ -78,7 +89,7 @@ class Roles:
 
 def available(status: str, roles: Roles) -> list[Transition]:
     """The moves this user can make on a period in ``status`` (the buttons to show)."""
-    return [t for t in Transition if roles.may(t) and status in RULES[t].sources]
+    return [t for t in Transition if roles.may(t, status) and status in RULES[t].sources]
 
 
 class TransitionRefused(Exception):

@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -115,6 +115,9 @@ def invite_page(
 
 def _grant(session: Session, invitation: Invitation, user: User) -> None:
     session.flush()  # a new account needs its id
+    if invitation.created_by_id is not None and invitation.created_by_id == user.id:
+        # An invitation made before self-invitations were refused (see admin_invitations).
+        raise HTTPException(403, _("You cannot accept an invitation you made yourself."))
     if invitation.role == InvitationRole.coach and invitation.cohort_id is not None:
         exists = session.scalar(
             select(CohortCoach).where(

@@ -118,6 +118,10 @@ def _read(
     email = normalise_email(form.get("email", ""))
     if not _EMAIL.match(email) or len(email) > 254:
         errors["email"] = _("Enter an e-mail address, for example name@company.fr.")
+    elif email == principal.user.email:
+        # A coach made owner of a company they coach would enter, submit and validate its
+        # figures alone; nobody grants themself a role.
+        errors["email"] = _("You cannot invite yourself: ask an administrator.")
     role = form.get("role", "")
     values: dict[str, Any] = {"email": email, "role": role}
     if role == InvitationRole.coach and principal.is_admin:

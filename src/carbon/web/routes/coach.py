@@ -255,7 +255,7 @@ def _move(
     transition: Transition, reason: str, version_id: str,
 ) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)
-    if not _roles(session, principal, period.company_id).may(transition):
+    if not _roles(session, principal, period.company_id).may(transition, period.status):
         raise HTTPException(403, _("Your role does not allow this on this company's period."))
     shown_at = form_id(version_id)
     if shown_at is not None and shown_at != period.version_id:
