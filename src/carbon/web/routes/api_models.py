@@ -83,7 +83,20 @@ class LineIn(BaseModel):
     ``factor_id`` names another one of the period's library.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    # api_lines refuses a line with neither an activity nor a poste and a factor (422 on each
+    # missing field): the schema says so too, or clients and the fuzzer would think it valid.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["activity_id"], "properties": {"activity_id": {"type": "string"}}},
+                {
+                    "required": ["poste", "factor_id"],
+                    "properties": {"poste": {"type": "string"}, "factor_id": {"type": "string"}},
+                },
+            ]
+        },
+    )
 
     activity_id: str | None = Field(None, max_length=100, examples=["groomer-diesel"])
     poste: str | None = Field(None, max_length=3, examples=["1.2"])
