@@ -20,7 +20,7 @@ from carbon.db.compute import configure as configure_computation
 from carbon.db.session import make_engine, make_sessionmaker
 from carbon.reports import pool as pdf_pool
 from carbon.web import gc_tuning
-from carbon.web.errors import install_error_handlers
+from carbon.web.errors import ErrorPageMiddleware, install_error_handlers
 from carbon.web.i18n import LocaleMiddleware
 from carbon.web.routes import ROUTERS
 from carbon.web.security import (
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     install_error_handlers(app)
 
+    app.add_middleware(ErrorPageMiddleware)
     app.add_middleware(LocaleMiddleware, default_locale=settings.default_locale)
     app.add_middleware(SessionMiddleware, **session_middleware_kwargs(settings))
     app.add_middleware(

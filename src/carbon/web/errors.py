@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbon.i18n import gettext as _
 from carbon.web.deps import LoginRequired
@@ -46,6 +47,41 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
     return value
+
+
+class ErrorPageMiddleware:
+    """Answers an unexpected error with the error page and keeps the connection open.
+
+    Starlette's outermost error handler sends its 500 and then re-raises, so that the server
+    logs it; uvicorn then closes the connection, and the browser's next request on it (kept
+    alive) was reset. Here the error is logged and answered, and goes no further. Placed
+    inside the session and locale middleware, so the page speaks the user's language.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            request = Request(scope)
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            if started:  # nothing sensible can follow half a response
+                raise
+            response = error_response(request, 500)
+            await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
