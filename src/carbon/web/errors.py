@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbon.i18n import gettext as _
 from carbon.web.deps import LoginRequired
+from carbon.web.security import RequestTooLarge
 from carbon.web.templating import is_htmx, render
 
 log = logging.getLogger("carbon.web")
@@ -75,6 +76,8 @@ class ErrorPageMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
+        except RequestTooLarge:
+            raise  # answered 413 by BodySizeLimitMiddleware, further out
         except Exception:
             request = Request(scope)
             log.exception("unhandled error on %s %s", request.method, request.url.path)

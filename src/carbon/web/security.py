@@ -327,12 +327,12 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > max_bytes:
-                    raise _TooLarge
+                    raise RequestTooLarge
             return message
 
         try:
             await self.app(scope, counting_receive, send)
-        except _TooLarge:
+        except RequestTooLarge:
             await self._refuse(send, max_bytes)
 
     async def _refuse(self, send: Send, max_bytes: int) -> None:
@@ -348,5 +348,5 @@ class BodySizeLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+class RequestTooLarge(Exception):
+    """Raised while reading an oversized body; BodySizeLimitMiddleware answers it with 413."""

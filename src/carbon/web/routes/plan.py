@@ -275,7 +275,8 @@ def edit_action(
 
 def _version(raw: str | None) -> int | None:
     """The version the form was shown at; None when the form did not say (an old page)."""
-    return form_id(raw)
+    # 0: the form was shown when there was no target yet.
+    return 0 if (raw or "").strip() == "0" else form_id(raw)
 
 
 @router.post("/companies/{company_id}/plan/actions/{action_id}/delete")
