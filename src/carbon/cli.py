@@ -295,7 +295,13 @@ def serve_cmd(
 
     from carbon.web.app import create_app
 
-    uvicorn.run(create_app(Settings()), host=host, port=port, proxy_headers=True)
+    settings = Settings()
+    # Forwarded headers are believed only from the proxies named in CARBON_FORWARDED_ALLOW_IPS.
+    proxies = settings.forwarded_allow_ips
+    uvicorn.run(
+        create_app(settings), host=host, port=port,
+        proxy_headers=bool(proxies), forwarded_allow_ips=proxies,
+    )  # fmt: skip
 
 
 @app.command("backup")
@@ -306,6 +312,7 @@ def backup_cmd(path: Annotated[Path, typer.Argument(help="file to write (.jsonl.
 
     counts = dump_to_path(make_engine(Settings()), path)
     out.print(f"{sum(counts.values()):,} rows in {len(counts)} tables written to {path}")
+    out.print("The file holds password hashes: it is readable by you only (mode 0600).")
 
 
 @app.command("restore")

@@ -212,16 +212,26 @@ def _pattern(code: str, kind: str, digits: int) -> NumberPattern:
     return fixed
 
 
-def _rounded(value: Number | None, digits: int) -> Decimal | None:
-    """``value`` rounded to ``digits`` decimals, or None when there is nothing to show."""
+# From here on numbers are shown as ``1,2 × 10¹⁸``: no real footprint, quantity or turnover
+# reaches it, but a value stored before the input bounds existed (or typed into the database)
+# must still be shown, and three hundred digits are neither readable nor cheap to lay out.
+SCIENTIFIC_FROM: Final = Decimal("1e15")
+_SUPERSCRIPTS: Final = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _exact(value: Number | None) -> Decimal | None:
+    """``value`` as a finite Decimal, or None when there is nothing (or no number) to show."""
     if value is None:
         return None
     # str() first so that 2.675 rounds as written, not as its binary approximation 2.67499…
     exact = value if isinstance(value, Decimal) else Decimal(str(value))
-    if not exact.is_finite():
-        return None
+    return exact if exact.is_finite() else None
+
+
+def _rounded(value: Decimal, digits: int) -> Decimal:
+    """``value`` (below SCIENTIFIC_FROM) rounded to ``digits`` decimals, half up."""
     # Half up, as people round by hand; babel alone would round half to even (0.25 -> 0.2).
-    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    rounded = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     # "-0,0" would suggest a tiny negative emission that the rounding has erased.
     return abs(rounded) if rounded.is_zero() else rounded
 
@@ -231,19 +241,41 @@ def _apply(kind: str, value: Decimal, locale: Locale, digits: int) -> str:
     return _pattern(str(locale), kind, digits).apply(value, locale)
 
 
-def fmt_number(value: Number | None, locale: str | None = None, digits: int = 1) -> str:
-    """``12345.6`` -> ``12 345,6`` (fr, narrow no-break space), ``12.345,6`` (it), ``12,345.6``."""
-    rounded = _rounded(value, digits)
-    if rounded is None:
+def _scientific(value: Decimal, locale: Locale, digits: int) -> str:
+    exponent = value.adjusted()
+    mantissa = _rounded(value.scaleb(-exponent), max(digits, 1))
+    if abs(mantissa) >= 10:  # 9.99 rounded up to 10.0
+        mantissa, exponent = mantissa / 10, exponent + 1
+    laid_out = _apply("decimal", mantissa, locale, max(digits, 1))
+    return f"{laid_out}\u00a0×\u00a010{str(exponent).translate(_SUPERSCRIPTS)}"
+
+
+def _decimal(value: Number | None, locale: str | None, digits: int) -> str:
+    exact = _exact(value)
+    if exact is None:
         return MISSING
     babel_locale = _locale(locale)
-    return _apply("decimal", rounded, babel_locale, digits)
+    if abs(exact) >= SCIENTIFIC_FROM:
+        return _scientific(exact, babel_locale, digits)
+    return _apply("decimal", _rounded(exact, digits), babel_locale, digits)
+
+
+def fmt_number(value: Number | None, locale: str | None = None, digits: int = 1) -> str:
+    """``12345.6`` -> ``12 345,6`` (fr, narrow no-break space), ``12.345,6`` (it), ``12,345.6``;
+    NaN and infinities as missing, from 10¹⁵ on in scientific notation."""
+    return _decimal(value, locale, digits)
 
 
 def fmt_plain(value: float, digits: int | None = None) -> str:
     """A number as people type it in their locale, with no grouping: the value of an edit
     form's field (``1234,5`` in French and Italian, ``1234.5`` in English)."""
-    exact = Decimal(repr(value)) if digits is None else round(Decimal(repr(value)), digits)
+    exact = _exact(value)
+    if exact is None:  # not a number: an empty field, for the person to fill in again
+        return ""
+    if digits is not None and abs(exact) < SCIENTIFIC_FROM:
+        exact = _rounded(exact, digits)
+    # Huge stored values are written out in full: the field shows what is stored, and a save
+    # of it gets the input bounds' clear refusal.
     text = format(exact.normalize(), "f")
     return text.replace(".", ",") if get_locale() in ("fr", "it") else text
 
@@ -256,8 +288,8 @@ def _with_unit(value: Number | None, unit: str, locale: str | None, digits: int)
 
 def fmt_tco2e(kg: Number | None, locale: str | None = None, digits: int = 1) -> str:
     """Kilograms of CO₂e shown in tonnes: ``12345600`` -> ``12 345,6 t CO₂e`` in French."""
-    tonnes = None if kg is None else Decimal(str(kg)) / 1000
-    return _with_unit(tonnes, "t CO₂e", locale, digits)
+    exact = _exact(kg)
+    return _with_unit(None if exact is None else exact / 1000, "t CO₂e", locale, digits)
 
 
 def fmt_kg(kg: Number | None, locale: str | None = None, digits: int = 1) -> str:
@@ -267,12 +299,14 @@ def fmt_kg(kg: Number | None, locale: str | None = None, digits: int = 1) -> str
 
 def fmt_pct(percent: Number | None, locale: str | None = None, digits: int = 1) -> str:
     """A value already in percent, as the domain keeps them: ``12.34`` -> ``12,3 %`` in French."""
-    rounded = _rounded(percent, digits)
-    if rounded is None:
+    exact = _exact(percent)
+    if exact is None:
         return MISSING
     babel_locale = _locale(locale)
+    if abs(exact) >= SCIENTIFIC_FROM:
+        return f"{_scientific(exact, babel_locale, digits)}\u00a0%"
     # The locale's percent pattern multiplies by 100, so it is handed the (exact) ratio.
-    return _apply("percent", rounded / 100, babel_locale, digits)
+    return _apply("percent", _rounded(exact, digits) / 100, babel_locale, digits)
 
 
 def fmt_date(

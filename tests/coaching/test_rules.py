@@ -81,7 +81,8 @@ def test_roles() -> None:
     assert available("submitted", coach) == [Transition.validate, Transition.request_corrections]
     assert available("validated", coach) == [Transition.reopen]  # locking is the admin's
     assert available("validated", admin) == [Transition.reopen, Transition.lock]
-    assert available("locked", coach) == [Transition.reopen]
+    assert available("locked", coach) == []  # what an administrator locked, they reopen
+    assert available("locked", admin) == [Transition.reopen]
     assert available("draft", admin) == []
     assert available("submitted", member) == [] and member.may_comment
     # No one validates the figures of their own company.

@@ -10,7 +10,7 @@ from .conftest import World
 
 
 def test_declared_oversized_body_is_refused_with_413(as_user: Any, world: World, app: Any) -> None:
-    limit = request_size_limit(app.state.settings)
+    limit = request_size_limit(app.state.settings, f"/periods/{world.period_a.id}/import")
     c = as_user("alice")
     body = b"x" * (limit + 1)
     r = c.post(
@@ -24,7 +24,7 @@ def test_declared_oversized_body_is_refused_with_413(as_user: Any, world: World,
 
 
 def test_chunked_oversized_body_is_refused_with_413(as_user: Any, world: World, app: Any) -> None:
-    limit = request_size_limit(app.state.settings)
+    limit = request_size_limit(app.state.settings, f"/periods/{world.period_a.id}/import")
     c = as_user("alice")
 
     def chunks() -> Any:

@@ -33,6 +33,7 @@ from carbon.web.security import (
 
 TEST_SETTINGS = Settings(env=Environment.test, secret_key="test-secret")
 PRODUCTION_SETTINGS = Settings(env=Environment.production, secret_key="x" * 40)
+DEV_SETTINGS = Settings(env=Environment.development, secret_key="d" * 48)
 
 
 def _app(settings: Settings = TEST_SETTINGS) -> FastAPI:
@@ -405,7 +406,7 @@ def test_session_cookie_settings() -> None:
         "same_site": "lax",
         "https_only": False,
     }
-    assert session_middleware_kwargs(Settings(env=Environment.development))["https_only"] is False
+    assert session_middleware_kwargs(DEV_SETTINGS)["https_only"] is False
     assert session_middleware_kwargs(PRODUCTION_SETTINGS)["https_only"] is True
 
 

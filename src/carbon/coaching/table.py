@@ -112,7 +112,7 @@ class TableQuery:
 
 
 def _page_number(raw: str) -> int:
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,20 @@ class Rule:
     target: str
     admin_only: bool = False
     needs_reason: bool = False
+    # Statuses from which only an administrator makes this move: what an administrator locked,
+    # only an administrator reopens.
+    admin_only_from: frozenset[str] = frozenset()
 
 
 RULES: dict[Transition, Rule] = {
     Transition.request_corrections: Rule(frozenset({"submitted"}), "draft", needs_reason=True),
     Transition.validate: Rule(frozenset({"submitted"}), "validated"),
-    Transition.reopen: Rule(frozenset({"validated", "locked"}), "draft", needs_reason=True),
+    Transition.reopen: Rule(
+        frozenset({"validated", "locked"}),
+        "draft",
+        needs_reason=True,
+        admin_only_from=frozenset({"locked"}),
+    ),
     Transition.lock: Rule(frozenset({"validated"}), "locked", admin_only=True),
 }
 
@@ -65,11 +73,14 @@ class Roles:
     coach: bool  # coaches a cohort the company is enrolled in
     admin: bool
 
-    def may(self, transition: Transition) -> bool:
+    def may(self, transition: Transition, status: str | None = None) -> bool:
+        """Whether this user may make ``transition`` (from ``status``, when known)."""
         # Judging one's own company's figures is not validation, whatever else one is.
         if self.member:
             return False
-        return self.admin or (self.coach and not RULES[transition].admin_only)
+        rule = RULES[transition]
+        admin_only = rule.admin_only or status in rule.admin_only_from
+        return self.admin or (self.coach and not admin_only)
 
     @property
     def may_comment(self) -> bool:
@@ -78,7 +89,7 @@ class Roles:
 
 def available(status: str, roles: Roles) -> list[Transition]:
     """The moves this user can make on a period in ``status`` (the buttons to show)."""
-    return [t for t in Transition if roles.may(t) and status in RULES[t].sources]
+    return [t for t in Transition if roles.may(t, status) and status in RULES[t].sources]
 
 
 class TransitionRefused(Exception):
@@ -136,7 +147,9 @@ def add_comment(
         line = session.get(ActivityLine, line_id)
         if line is None or line.period_id != period.id:
             raise InputError("line_id", "unknown_line")
-    comment = PeriodComment(period_id=period.id, line_id=line_id, author_id=actor_id, body=text)
+    comment = PeriodComment(
+        period_id=period.id, line_id=line_id, line_ref=line_id, author_id=actor_id, body=text
+    )
     session.add(comment)
     session.flush()
     audit.record(
@@ -157,6 +170,7 @@ class CommentView:
     line_id: int | None
     line_poste: str | None
     line_activity: str | None  # activity catalogue id, or the factor id without one
+    deleted_line: int | None = None  # the id of the line it was about, since deleted
 
 
 def thread(session: Session, period: ReportingPeriod) -> list[CommentView]:
@@ -165,7 +179,7 @@ def thread(session: Session, period: ReportingPeriod) -> list[CommentView]:
     rows = session.execute(
         select(c.id, c.created_at, User.display_name, User.email, Membership.id, c.body,
                c.line_id, ActivityLine.poste,
-               ActivityLine.activity_id, ActivityLine.factor_id)
+               ActivityLine.activity_id, ActivityLine.factor_id, c.line_ref)
         .join(User, User.id == c.author_id)
         .outerjoin(Membership, and_(Membership.user_id == c.author_id,
                                     Membership.company_id == period.company_id))
@@ -174,7 +188,17 @@ def thread(session: Session, period: ReportingPeriod) -> list[CommentView]:
         .order_by(c.created_at, c.id)
     ).all()  # fmt: skip
     return [
-        CommentView(r[0], r[1], r[2] or r[3], r[4] is not None, r[5], r[6], r[7], r[8] or r[9])
+        CommentView(
+            r[0],
+            r[1],
+            r[2] or r[3],
+            r[4] is not None,
+            r[5],
+            r[6],
+            r[7],
+            r[8] or r[9],
+            r[10] if r[6] is None else None,
+        )
         for r in rows
     ]
 

@@ -3,7 +3,9 @@
 One gzipped JSON-lines file: a header (format, schema revision, tables) then one line per row,
 table by table in foreign-key order. It restores into an empty database migrated to the same
 revision, on either backend, so a SQLite demo can move to PostgreSQL and back. The restore runs
-in one transaction: it lands whole or not at all.
+in one transaction: it lands whole or not at all, and any refusal is one sentence (a database
+that is not empty, or rows that do not fit it), never the database's own error. The file holds
+password hashes: it is written readable by its owner only (mode 0600).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +22,7 @@ from typing import Any, BinaryIO
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Date, DateTime, Engine, LargeBinary, Table, func, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, StatementError
 
 import carbon.db.models  # noqa: F401 - registers every table on the metadata
 from carbon.db.base import Base
@@ -111,30 +115,50 @@ def restore(engine: Engine, source: BinaryIO, batch: int = 1000) -> dict[str, in
             )
         for table in tables.values():
             if connection.scalar(select(func.count()).select_from(table)):
-                raise BackupError(f"the database is not empty (table {table.name} has rows)")
-        pending: list[dict[str, Any]] = []
-        current: Table | None = None
-        decode: dict[str, Any] = {}
-        for item in lines:
-            target = tables.get(item.get("t", ""))
-            if target is None:
-                raise BackupError(f"unknown table {item.get('t')!r} in the backup")
-            if target is not current or len(pending) >= batch:
-                if current is not None and pending:
-                    connection.execute(current.insert(), pending)
-                pending = []
-                current, decode = target, _decoder(target)
-            record = item["r"]
-            for key, fn in decode.items():
-                if record.get(key) is not None:
-                    record[key] = fn(record[key])
-            pending.append(record)
-            counts[target.name] += 1
-        if current is not None and pending:
-            connection.execute(current.insert(), pending)
+                raise BackupError(
+                    f"the database is not empty (table {table.name} has rows): restore into a "
+                    "new database made with `carbon db upgrade`"
+                )
+        try:
+            _insert_all(connection, tables, counts, lines, batch)
+        except (DBAPIError, StatementError) as exc:
+            # The transaction is rolled back: nothing of the backup is left half-written.
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise BackupError(
+                f"the backup does not fit this database, nothing was restored ({reason})"
+            ) from None
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection)
     return counts
+
+
+def _insert_all(
+    connection: Connection,
+    tables: dict[str, Table],
+    counts: dict[str, int],
+    lines: Iterator[dict[str, Any]],
+    batch: int,
+) -> None:
+    pending: list[dict[str, Any]] = []
+    current: Table | None = None
+    decode: dict[str, Any] = {}
+    for item in lines:
+        target = tables.get(item.get("t", ""))
+        if target is None:
+            raise BackupError(f"unknown table {item.get('t')!r} in the backup")
+        if target is not current or len(pending) >= batch:
+            if current is not None and pending:
+                connection.execute(current.insert(), pending)
+            pending = []
+            current, decode = target, _decoder(target)
+        record = item["r"]
+        for key, fn in decode.items():
+            if record.get(key) is not None:
+                record[key] = fn(record[key])
+        pending.append(record)
+        counts[target.name] += 1
+    if current is not None and pending:
+        connection.execute(current.insert(), pending)
 
 
 def _reset_sequences(connection: Connection) -> None:
@@ -151,7 +175,11 @@ def _reset_sequences(connection: Connection) -> None:
 
 
 def dump_to_path(engine: Engine, path: Path) -> dict[str, int]:
-    with path.open("wb") as fh:
+    """Write the backup to ``path``, readable and writable by its owner only: it holds every
+    password hash and every company's data."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+    with os.fdopen(fd, "wb") as fh:
         return dump(engine, fh)
 
 

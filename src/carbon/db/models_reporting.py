@@ -144,6 +144,9 @@ class ActivityLine(Base):
     __table_args__ = (
         check_in("poste", POSTE_CODES),
         check_in("data_quality", [q.value for q in DataQuality]),
+        # SQLite would otherwise give a deleted line's id to the next one, mixing the two
+        # lines' audit trails (the audit log names lines by id).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,7 +193,9 @@ class PeriodComment(Base):
     period_id: Mapped[int] = mapped_column(
         ForeignKey("reporting_period.id", ondelete="CASCADE"), index=True
     )
-    line_id: Mapped[int | None] = mapped_column(ForeignKey("activity_line.id", ondelete="CASCADE"))
+    # A deleted line leaves its comments: line_id becomes NULL, line_ref keeps which line it was.
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("activity_line.id", ondelete="SET NULL"))
+    line_ref: Mapped[int | None] = mapped_column(Integer)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

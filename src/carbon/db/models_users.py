@@ -58,6 +58,9 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(2), default=Locale.fr)
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # A session cookie carries the generation it was issued at and is refused once this moves:
+    # signing out, a password change and an administrator's "sign out everywhere" bump it.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

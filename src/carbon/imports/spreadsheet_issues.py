@@ -45,6 +45,11 @@ MESSAGES: dict[str, str] = {
     ),
     "xlsx_too_large": "the workbook is too large once uncompressed (over {limit_mb} MB)",
     "too_many_rows": "the file has more than {limit} data rows: split it into several files",
+    "xlsx_bomb": (
+        "the part {part} of the workbook expands to {size_mb} MB, {ratio} times its compressed "
+        "size: this is not an ordinary spreadsheet; save the sheet again as .xlsx or .csv"
+    ),
+    "too_many_sheets": "the workbook has more than {limit} sheets: keep only the one to import",
     "csv_malformed": "the CSV structure is broken: {detail}",
     "missing_column": "missing column(s): {columns}",
     "duplicate_column": "the columns '{first}' and '{second}' both mean {meaning}: keep only one",

@@ -55,6 +55,21 @@ class LineIn(LineFields):
     ``factor_id`` names another one of the period's library.
     """
 
+    # A line with neither an activity nor a poste and a factor is refused (422 on each missing
+    # field): the schema says so too, or clients and the API fuzzer would think it valid.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["activity_id"], "properties": {"activity_id": {"type": "string"}}},
+                {
+                    "required": ["poste", "factor_id"],
+                    "properties": {"poste": {"type": "string"}, "factor_id": {"type": "string"}},
+                },
+            ]
+        },
+    )
+
     quantity: JsonQuantity = Field(examples=[1000], description="At most 10¹², not negative")
     site_id: RowId | None = None
     supplier_factor_kgco2e: JsonFactor | None = Field(

@@ -6,8 +6,8 @@ enter has a :class:`Bound` here, named, with the reason for its limits; the form
 and the spreadsheet import all check through :func:`number_issue` (or its column form
 :func:`number_issues`), so the three refuse the same values with the same message.
 
-The security work creates ``carbon/bounds.py`` with the largest line quantity; until the two
-meet, the figures are here (the lead reconciles them at merge).
+The bounds are far beyond any real mountain firm and far below what a float's arithmetic or
+babel's formatting chokes on: 1e200 litres of diesel once made every page of a cohort answer 500.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -56,6 +56,17 @@ def _wrap(text: str, width: float) -> str:
     return "\n".join(lines)
 
 
+# reportlab works out axis steps with int(log10(top)): an infinite top (a stored 1e308 times the
+# axis headroom) raises. Charts draw values within this bound; the table beside each chart
+# still prints the stored value.
+PLOTTABLE: Final = 1e250
+
+
+def _plottable(values: Sequence[float]) -> list[float]:
+    """The values as a chart can draw them: NaN as 0, the rest clamped to ±PLOTTABLE."""
+    return [0.0 if math.isnan(v) else max(-PLOTTABLE, min(PLOTTABLE, v)) for v in values]
+
+
 def _axis_max(values: Sequence[float]) -> float:
     top = max([0.0, *values])
     return top * 1.15 if top > 0 else 1.0
@@ -92,6 +103,7 @@ def hbar(
     label_share: float = 0.42,
 ) -> Drawing:
     """Horizontal bars, one per label, with the value written at the end of each bar."""
+    values = _plottable(values)
     n = max(1, len(values))
     bar_h = 15
     height = n * bar_h + 24
@@ -139,7 +151,11 @@ def year_lines(
     series: Sequence[Series], *, y_title: str, width: float = CONTENT_WIDTH, height: float = 190
 ) -> Drawing:
     """Values over years, one line per series, with a legend underneath."""
-    shown = [s for s in series if s.points]
+    shown = [
+        Series(s.label, dict(zip(s.points, _plottable(list(s.points.values())), strict=True)),
+               s.color, s.dashed, s.markers)
+        for s in series if s.points
+    ]  # fmt: skip
     years = sorted({y for s in shown for y in s.points})
     values = [v for s in shown for v in s.points.values()]
     d = _drawing(width, height)
@@ -191,6 +207,7 @@ def vbar(
     digits: int = 0,
 ) -> Drawing:
     """Vertical bars (a distribution: companies per class), the count above each bar."""
+    values = _plottable(values)
     d = _drawing(width, height)
     c = VerticalBarChart()
     c.x, c.y = 36, 30

@@ -7,6 +7,7 @@ everything, the session is decoded before the locale is chosen from it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,15 +16,16 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from carbon import __version__
 from carbon.coaching.dashboard import CohortTables
-from carbon.config import Settings
+from carbon.config import Settings, resolve_secret_key
 from carbon.db.compute import Computations
 from carbon.db.session import make_engine, make_sessionmaker
 from carbon.reports.pool import Renderer
 from carbon.web.dashboard_data import Dashboards
-from carbon.web.errors import install_error_handlers
+from carbon.web.errors import ErrorPageMiddleware, install_error_handlers
 from carbon.web.i18n import LocaleMiddleware
 from carbon.web.routes import ROUTERS
 from carbon.web.security import (
+    FORM_MAX_BYTES,
     BodySizeLimitMiddleware,
     CSRFProtect,
     LoginRateLimiter,
@@ -42,6 +44,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    # The resolved key replaces an unset one, so everything reading the settings signs alike.
+    settings = settings.model_copy(update={"secret_key": resolve_secret_key(settings)})
     app = FastAPI(
         lifespan=_lifespan,
         title="carbon",
@@ -72,13 +76,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     install_error_handlers(app)
 
+    app.add_middleware(ErrorPageMiddleware)
     app.add_middleware(LocaleMiddleware, default_locale=settings.default_locale)
     app.add_middleware(SessionMiddleware, **session_middleware_kwargs(settings))
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=request_size_limit(settings))
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=FORM_MAX_BYTES,
+        uploads=upload_limits(settings),
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 
-def request_size_limit(settings: Settings) -> int:
-    """The largest request body accepted: the largest upload plus room for the form around it."""
-    return max(settings.max_upload_bytes, settings.max_factor_upload_bytes) + 256 * 1024
+# Room for the form around an uploaded file (its boundary, the CSRF token, the other fields).
+FORM_SLACK = 256 * 1024
+
+
+def upload_limits(settings: Settings) -> list[tuple[str, int]]:
+    """The paths that take an uploaded file, with the largest body each accepts."""
+    return [
+        (r"/periods/[0-9]+/import", settings.max_upload_bytes + FORM_SLACK),
+        (r"/admin/factors", settings.max_factor_upload_bytes + FORM_SLACK),
+    ]
+
+
+def request_size_limit(settings: Settings, path: str) -> int:
+    """The largest request body accepted on ``path``."""
+    for pattern, limit in upload_limits(settings):
+        if re.fullmatch(pattern, path):
+            return limit
+    return FORM_MAX_BYTES

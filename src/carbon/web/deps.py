@@ -14,13 +14,14 @@ import time
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from carbon.coaching.dashboard import CohortTables
 from carbon.db.compute import SESSION_KEY, Computations
 from carbon.db.models import User
+from carbon.db.session import WRITE_OPTION
 from carbon.inputs.numbers import MAX_ID
 from carbon.web.access import Principal, load_principal
 from carbon.web.dashboard_data import Dashboards
@@ -28,9 +29,24 @@ from carbon.web.dashboard_data import Dashboards
 # Identifiers are 32-bit integers in PostgreSQL: a larger one in a URL is simply not found (422
 # from validation), not a database error.
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int, Query(ge=1, le=MAX_ID)]
+
+
+def form_id(raw: str | None) -> int | None:
+    """An identifier typed in a form field or a query, or None: plain ASCII digits within
+    MAX_ID only. ``"²".isdigit()`` is true and ``int("²")`` fails, and an id of 2**63 overflows
+    the database's integer: both were 500s."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
+
 
 SESSION_USER_KEY = "uid"
 SESSION_LOGIN_AT_KEY = "at"
+# The user's session generation when the cookie was issued (see User.session_generation).
+SESSION_GENERATION_KEY = "gen"
 
 
 class LoginRequired(Exception):
@@ -60,9 +76,17 @@ DashboardsDep = Annotated[Dashboards, Depends(get_dashboards)]
 CohortTablesDep = Annotated[CohortTables, Depends(get_cohort_tables)]
 
 
+# Methods that change something: their session writes (see carbon.db.session.WRITE_OPTION).
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def get_session(request: Request, computations: ComputationsDep) -> Iterator[Session]:
-    """The request's session, carrying the application's computations (carbon.db.compute)."""
-    session: Session = request.app.state.sessions()
+    """The request's session, carrying the application's computations (carbon.db.compute); a
+    request that changes something opens a writing session (carbon.db.session.WRITE_OPTION)."""
+    writes = request.method in WRITE_METHODS
+    session: Session = request.app.state.sessions(
+        execution_options={WRITE_OPTION: True} if writes else None
+    )
     session.info[SESSION_KEY] = computations
     try:
         yield session
@@ -83,7 +107,9 @@ def optional_principal(request: Request, session: SessionDep) -> Principal | Non
         request.session.clear()
         return None
     user = session.get(User, uid)
-    if user is None or not user.is_active:
+    generation = request.session.get(SESSION_GENERATION_KEY)
+    if user is None or not user.is_active or generation != user.session_generation:
+        # Signed out (here or elsewhere), password changed, or ended by an administrator.
         request.session.clear()
         return None
     principal = load_principal(session, user)

@@ -20,10 +20,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbon.i18n import gettext as _
 from carbon.inputs.messages import pydantic_message
 from carbon.web.deps import LoginRequired
+from carbon.web.security import RequestTooLarge
 from carbon.web.templating import is_htmx, render
 
 log = logging.getLogger("carbon.web")
@@ -69,6 +71,43 @@ def api_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
         # jsonable_encoder: a validator's error context may hold an exception object.
         out.append(_json_safe(jsonable_encoder(entry)))
     return out
+
+
+class ErrorPageMiddleware:
+    """Answers an unexpected error with the error page and keeps the connection open.
+
+    Starlette's outermost error handler sends its 500 and then re-raises, so that the server
+    logs it; uvicorn then closes the connection, and the browser's next request on it (kept
+    alive) was reset. Here the error is logged and answered, and goes no further. Placed
+    inside the session and locale middleware, so the page speaks the user's language.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except RequestTooLarge:
+            raise  # answered 413 by BodySizeLimitMiddleware, further out
+        except Exception:
+            request = Request(scope)
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            if started:  # nothing sensible can follow half a response
+                raise
+            response = error_response(request, 500)
+            await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -19,11 +19,12 @@ Wiring, in ``create_app(settings)`` (Starlette runs the last added middleware fi
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -35,7 +36,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbon.config import Environment as RuntimeEnvironment
-from carbon.config import Settings
+from carbon.config import Settings, resolve_secret_key
 from carbon.i18n import gettext as _
 
 # --- CSRF ------------------------------------------------------------------------------------
@@ -137,7 +138,8 @@ SECURITY_HEADERS: Final[Mapping[str, str]] = {
 
 
 class SecurityHeadersMiddleware:
-    """Adds :data:`SECURITY_HEADERS` to every HTTP response, error pages and static files included.
+    """Adds :data:`SECURITY_HEADERS` to every HTTP response, error pages and static files included,
+    and ``Cache-Control: no-store`` to the JSON API's.
 
     A route that really needs another value sets the header itself; it is then left alone.
     """
@@ -151,11 +153,16 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
+        api = scope.get("path", "").startswith("/api/")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 response_headers = MutableHeaders(scope=message)
                 for name, value in self.headers.items():
                     response_headers.setdefault(name, value)
+                if api:
+                    # A company's figures must not stay in a shared or proxy cache.
+                    response_headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -249,7 +256,7 @@ def session_middleware_kwargs(settings: Settings) -> dict[str, Any]:
     ``same_site="lax"`` keeps the cookie off cross-site POSTs, a second line behind CSRF tokens.
     """
     return {
-        "secret_key": settings.secret_key,
+        "secret_key": resolve_secret_key(settings),
         "session_cookie": SESSION_COOKIE,
         "max_age": settings.session_max_age_s,
         "same_site": "lax",
@@ -271,25 +278,46 @@ def safe_redirect_target(target: str | None, default: str = "/") -> str:
 # --- Request size ----------------------------------------------------------------------------
 
 
+# The largest body of a request that is not an upload: Starlette refuses a form field over
+# 1 MiB with a 400 while parsing it, so a larger form is refused here first, with the 413 that
+# says what is wrong.
+FORM_MAX_BYTES: Final = 1024 * 1024
+
+
 class BodySizeLimitMiddleware:
-    """Refuses request bodies over ``max_bytes`` with 413 before anything buffers them.
+    """Refuses request bodies over their limit with 413 before anything buffers them.
 
     The CSRF check may read a whole form body to find its token, and Starlette parses multipart
     uploads before a route runs: without this, a huge upload would sit in memory first.
     A declared Content-Length is checked up front; a chunked body is counted as it arrives.
+    ``uploads`` gives the paths (regular expressions) that take a larger body, with their limit;
+    every other request is limited to ``max_bytes``.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        uploads: Sequence[tuple[str, int]] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = [(re.compile(pattern), limit) for pattern, limit in uploads]
+
+    def limit_for(self, path: str) -> int:
+        for pattern, limit in self.uploads:
+            if pattern.fullmatch(path):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_for(scope.get("path", ""))
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await self._refuse(send, max_bytes)
             return
         seen = 0
 
@@ -298,17 +326,17 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
+                if seen > max_bytes:
+                    raise RequestTooLarge
             return message
 
         try:
             await self.app(scope, counting_receive, send)
-        except _TooLarge:
-            await self._refuse(send)
+        except RequestTooLarge:
+            await self._refuse(send, max_bytes)
 
-    async def _refuse(self, send: Send) -> None:
-        mb = self.max_bytes / 1_000_000
+    async def _refuse(self, send: Send, max_bytes: int) -> None:
+        mb = max_bytes / 1_000_000
         body = (_("The request is larger than the limit of %(mb).0f MB.") % {"mb": mb}).encode()
         await send(
             {
@@ -320,5 +348,5 @@ class BodySizeLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+class RequestTooLarge(Exception):
+    """Raised while reading an oversized body; BodySizeLimitMiddleware answers it with 413."""

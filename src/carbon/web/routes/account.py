@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from carbon.i18n import get_locale
 from carbon.i18n import gettext as _
 from carbon.web.access import Principal
 from carbon.web.deps import (
+    SESSION_GENERATION_KEY,
     SESSION_LOGIN_AT_KEY,
     SESSION_USER_KEY,
     FormDep,
@@ -48,6 +49,7 @@ def sign_in(request: Request, user: User) -> None:
     request.session.clear()
     request.session[SESSION_USER_KEY] = user.id
     request.session[SESSION_LOGIN_AT_KEY] = int(time.time())
+    request.session[SESSION_GENERATION_KEY] = user.session_generation
     request.session["locale"] = user.locale
 
 
@@ -113,6 +115,9 @@ def invite_page(
 
 def _grant(session: Session, invitation: Invitation, user: User) -> None:
     session.flush()  # a new account needs its id
+    if invitation.created_by_id is not None and invitation.created_by_id == user.id:
+        # An invitation made before self-invitations were refused (see admin_invitations).
+        raise HTTPException(403, _("You cannot accept an invitation you made yourself."))
     if invitation.role == InvitationRole.coach and invitation.cohort_id is not None:
         exists = session.scalar(
             select(CohortCoach).where(
@@ -202,6 +207,8 @@ def change_password(
         return render(request, "account_password.html", ctx, status_code=422)
     limiter.record_success(user.email)
     user.password_hash = hash_password(form["password"], settings)
+    # Every other session ends (someone who knew the old password); this one is renewed.
+    user.session_generation += 1
     record(session, user.id, "password_change", "user_account", user.id, None, None)
     session.commit()
     sign_in(request, user)

@@ -35,7 +35,7 @@ from carbon.db.models import (
 )
 from carbon.i18n import gettext as _
 from carbon.web.access import Principal
-from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
+from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep, form_id
 from carbon.web.loaders import not_found
 from carbon.web.routes.coach import labels
 from carbon.web.templating import render
@@ -200,7 +200,7 @@ def edit_programme(
 def _cohort_values(session: Session, form: dict[str, str], cohort: Cohort | None
                    ) -> tuple[dict[str, Any], dict[str, str]]:  # fmt: skip
     errors: dict[str, str] = {}
-    programme_id = int(form["programme_id"]) if form.get("programme_id", "").isdigit() else None
+    programme_id = form_id(form.get("programme_id"))
     if programme_id is None or session.get(Programme, programme_id) is None:
         errors["programme_id"] = _("Choose a programme.")
     name = form.get("name", "").strip()
@@ -212,14 +212,14 @@ def _cohort_values(session: Session, form: dict[str, str], cohort: Cohort | None
     )):  # fmt: skip
         errors["name"] = _("This programme already has a cohort with this name.")
     edition = form.get("edition", "").strip()
-    if edition and not edition.isdigit():
+    if edition and form_id(edition) is None:
         errors["edition"] = _("The edition is a number, for example 2.")
     start = optional_date(form.get("start_date", ""), errors, "start_date")
     end = optional_date(form.get("end_date", ""), errors, "end_date")
     if start and end and end < start:
         errors["end_date"] = _("The end date comes before the start date.")
     values = {"programme_id": programme_id, "name": name,
-              "edition": int(edition) if edition.isdigit() else None,
+              "edition": form_id(edition),
               "start_date": start, "end_date": end}  # fmt: skip
     return values, errors
 
@@ -280,7 +280,7 @@ def edit_cohort(
 ) -> Response:
     cohort = get_or_404(session, Cohort, cohort_id)
     values, errors = _cohort_values(session, form, cohort)
-    coach_ids = {int(i) for i in form.get("coaches", "").split(",") if i.isdigit()}
+    coach_ids = {i for raw in form.get("coaches", "").split(",") if (i := form_id(raw))}
     if coach_ids - set(session.scalars(_coach_candidates(session, cohort))):
         errors["coaches"] = _(
             "Choose coaches among the listed people: a company's member cannot coach a cohort."
@@ -307,7 +307,7 @@ def enrol(
     """Enrol a company (``company_id``) or, with ``remove``, take it out of the cohort."""
     cohort = get_or_404(session, Cohort, cohort_id)
     company_id = form.get("company_id", "")
-    company = get_or_404(session, Company, int(company_id) if company_id.isdigit() else 0)
+    company = get_or_404(session, Company, form_id(company_id) or 0)
     existing = session.scalar(select(Enrolment).where(
         Enrolment.cohort_id == cohort.id, Enrolment.company_id == company.id))  # fmt: skip
     if form.get("remove") and existing is not None:

@@ -19,7 +19,7 @@ from carbon.i18n import fmt_plain
 from carbon.inputs.company import COUNTRIES, CompanyForm
 from carbon.inputs.messages import InputError
 from carbon.inputs.validate import validated
-from carbon.web.deps import FormDep, Id, SessionDep
+from carbon.web.deps import FormDep, Id, SessionDep, form_id
 from carbon.web.routes.admin import AdminDep, audited, get_or_404
 from carbon.web.templating import render
 
@@ -128,7 +128,7 @@ def enrol_company(
     """Enrol the company in ``cohort_id`` (a company follows several cohorts over the years)."""
     company = _company(session, company_id)
     cohort_id = form.get("cohort_id", "")
-    cohort: Cohort = get_or_404(session, Cohort, int(cohort_id) if cohort_id.isdigit() else 0)
+    cohort: Cohort = get_or_404(session, Cohort, form_id(cohort_id) or 0)
     if cohort.id not in {e.cohort_id for e in company.enrolments}:
         enrolment = Enrolment(cohort_id=cohort.id, company_id=company.id)
         session.add(enrolment)

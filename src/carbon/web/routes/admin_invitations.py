@@ -32,7 +32,7 @@ from carbon.db.models import (
 )
 from carbon.i18n import gettext as _
 from carbon.web.access import Principal, coached_company_ids
-from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
+from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep, form_id
 from carbon.web.loaders import not_found
 from carbon.web.routes.admin import audited
 from carbon.web.templating import render
@@ -118,17 +118,21 @@ def _read(
     email = normalise_email(form.get("email", ""))
     if not _EMAIL.match(email) or len(email) > 254:
         errors["email"] = _("Enter an e-mail address, for example name@company.fr.")
+    elif email == principal.user.email:
+        # A coach made owner of a company they coach would enter, submit and validate its
+        # figures alone; nobody grants themself a role.
+        errors["email"] = _("You cannot invite yourself: ask an administrator.")
     role = form.get("role", "")
     values: dict[str, Any] = {"email": email, "role": role}
     if role == InvitationRole.coach and principal.is_admin:
         ids = {c.id for c in _cohorts(session, principal)}
-        target = int(form["cohort_id"]) if form.get("cohort_id", "").isdigit() else 0
+        target = form_id(form.get("cohort_id")) or 0
         if target not in ids:
             errors["cohort_id"] = _("Choose the cohort.")
         values["cohort_id"] = target
     elif role in (InvitationRole.member, InvitationRole.owner):
         ids = {c.id for c in _companies(session, principal)}
-        target = int(form["company_id"]) if form.get("company_id", "").isdigit() else 0
+        target = form_id(form.get("company_id")) or 0
         if target not in ids:
             errors["company_id"] = _("Choose the company.")
         values["company_id"] = target

@@ -40,7 +40,8 @@ def users_page(request: Request, session: SessionDep, _admin: AdminDep) -> Respo
 def change_user(
     request: Request, user_id: Id, session: SessionDep, admin: AdminDep, form: FormDep
 ) -> Response:
-    """``is_active`` or ``is_admin`` set to "1" or "0"."""
+    """``is_active`` or ``is_admin`` set to "1" or "0"; ``end_sessions`` "1" signs the user out
+    everywhere (a lost laptop, a shared computer)."""
     user: User = get_or_404(session, User, user_id)
     if user.id == admin.id:
         raise HTTPException(409, _("You cannot deactivate or demote your own account."))
@@ -48,6 +49,8 @@ def change_user(
     for key in ("is_active", "is_admin"):
         if form.get(key) in ("0", "1"):
             setattr(user, key, form[key] == "1")
+    if form.get("end_sessions") == "1":
+        user.session_generation += 1
     audited(session, admin, "update", user, before)
     session.commit()
     return RedirectResponse("/admin/users", status_code=303)

@@ -13,6 +13,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from carbon.db.activity_lines import add_line, delete_line, site_country, update_line
 from carbon.db.models import ActivityLine, ReportingPeriod
@@ -21,10 +24,10 @@ from carbon.i18n import gettext as _
 from carbon.inputs.line import line_values
 from carbon.inputs.messages import InputError
 from carbon.web.access import Principal, can_edit_period
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import MAX_ID, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import line_or_404, period_or_404
 from carbon.web.routes.api import READ_ERRORS
-from carbon.web.routes.api_models import ErrorOut, LineIn, LineOut, LineUpdate
+from carbon.web.routes.api_models import ConflictOut, ErrorOut, LineIn, LineOut, LineUpdate
 
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **READ_ERRORS,
@@ -81,11 +84,11 @@ def api_create_line(
 @router.put(
     "/lines/{line_id}",
     response_model=LineOut,
-    responses={**WRITE_ERRORS, 409: {"model": ErrorOut, "description": "Stale version_id"}},
+    responses={**WRITE_ERRORS, 409: {"model": ConflictOut, "description": "Stale version_id"}},
 )
 def api_update_line(
     line_id: Id, body: LineUpdate, session: SessionDep, principal: PrincipalDep
-) -> ActivityLine:
+) -> ActivityLine | JSONResponse:
     """Replace a line; ``version_id`` must be the one you read, else 409 (audited)."""
     line = line_or_404(session, principal, line_id)
     _editable(principal, line.period)
@@ -94,25 +97,45 @@ def api_update_line(
         apply(session, lambda: update_line(session, principal.id, line, values, body.version_id))
     except InputError as exc:
         raise _invalid(exc.errors) from None
+    except StaleDataError:
+        session.rollback()
+        return _conflict(session, line_id)
     session.refresh(line)
     return line
+
+
+def _conflict(session: Session, line_id: int) -> JSONResponse:
+    """409 with the line as it is now, so that a client can merge instead of reading again."""
+    session.expire_all()
+    current = session.get(ActivityLine, line_id)
+    body = ConflictOut(
+        detail=_("Someone changed this in the meantime. Reload the page to see their version."),
+        current=None if current is None else LineOut.model_validate(current),
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=409)
 
 
 @router.delete(
     "/lines/{line_id}",
     status_code=204,
     response_class=Response,
-    responses={**WRITE_ERRORS, 409: {"model": ErrorOut, "description": "Stale version_id"}},
+    responses={**WRITE_ERRORS, 409: {"model": ConflictOut, "description": "Stale version_id"}},
 )
 def api_delete_line(
     line_id: Id,
     session: SessionDep,
     principal: PrincipalDep,
-    version_id: Annotated[int | None, Query(description="Refuse (409) if changed since")] = None,
+    version_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Refuse (409) if changed since")
+    ] = None,
 ) -> Response:
     """Delete a line of a draft period (audited)."""
     line = line_or_404(session, principal, line_id)
     _editable(principal, line.period)
-    delete_line(session, principal.id, line, expected_version=version_id)
+    try:
+        delete_line(session, principal.id, line, expected_version=version_id)
+    except StaleDataError:
+        session.rollback()
+        return _conflict(session, line_id)
     session.commit()
     return Response(status_code=204)

@@ -23,6 +23,13 @@ class ErrorOut(BaseModel):
     )
 
 
+class ConflictOut(BaseModel):
+    detail: str
+    current: LineOut | None = Field(
+        description="The line as it is now (null once deleted): merge, then send its version_id"
+    )
+
+
 class CompanyOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

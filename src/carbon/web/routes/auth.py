@@ -15,7 +15,12 @@ from carbon.config import Environment
 from carbon.db.models import User, normalise_email
 from carbon.i18n import LOCALES
 from carbon.i18n import gettext as _
-from carbon.web.deps import SESSION_LOGIN_AT_KEY, SESSION_USER_KEY, SessionDep
+from carbon.web.deps import (
+    SESSION_GENERATION_KEY,
+    SESSION_LOGIN_AT_KEY,
+    SESSION_USER_KEY,
+    SessionDep,
+)
 from carbon.web.i18n import set_locale_cookie
 from carbon.web.security import safe_redirect_target
 from carbon.web.templating import is_htmx, render
@@ -60,6 +65,7 @@ def login(
     request.session.clear()
     request.session[SESSION_USER_KEY] = user.id
     request.session[SESSION_LOGIN_AT_KEY] = int(time.time())
+    request.session[SESSION_GENERATION_KEY] = user.session_generation
     request.session["locale"] = user.locale
     target = safe_redirect_target(next, "/")
     if is_htmx(request):
@@ -69,7 +75,14 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep) -> Response:
+    # The cookie is signed, not stored: forgetting it here would leave any copy of it valid.
+    # Moving the generation ends this session and the user's others (a borrowed computer's).
+    uid = request.session.get(SESSION_USER_KEY)
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    if user is not None and request.session.get(SESSION_GENERATION_KEY) == user.session_generation:
+        user.session_generation += 1
+        session.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

@@ -38,7 +38,7 @@ from carbon.db.models import Programme, ReportingPeriod
 from carbon.i18n import N_, get_locale
 from carbon.i18n import gettext as _
 from carbon.web.access import Principal, coached_company_ids
-from carbon.web.deps import CohortTablesDep, Id, PrincipalDep, SessionDep
+from carbon.web.deps import CohortTablesDep, Id, PrincipalDep, SessionDep, form_id
 from carbon.web.loaders import cohort_or_404, company_or_404, period_or_404
 from carbon.web.templating import is_htmx, render, sector_label
 
@@ -249,9 +249,10 @@ def _move(
     transition: Transition, reason: str, version_id: str,
 ) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)
-    if not _roles(session, principal, period.company_id).may(transition):
+    if not _roles(session, principal, period.company_id).may(transition, period.status):
         raise HTTPException(403, _("Your role does not allow this on this company's period."))
-    if version_id.isdigit() and int(version_id) != period.version_id:
+    shown_at = form_id(version_id)
+    if shown_at is not None and shown_at != period.version_id:
         raise StaleDataError(f"period {period.id} changed since the page was shown")
     try:
         apply_transition(session, principal.id, period, transition, reason)

@@ -30,7 +30,7 @@ from carbon.reports.model import PeriodReport
 from carbon.reports.model_cohort import CohortReport, certificates
 from carbon.reports.pool import Renderer
 from carbon.reports.text import slug
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, QueryId, SessionDep
 from carbon.web.loaders import cohort_or_404, company_or_404, not_found, period_or_404
 
 router = APIRouter(include_in_schema=False)
@@ -171,7 +171,11 @@ def cohort_certificates(
 
 @router.get("/companies/{company_id}/certificate.pdf")
 def company_certificate(
-    company_id: Id, cohort: int, session: SessionDep, principal: PrincipalDep, renderer: RendererDep
+    company_id: Id,
+    cohort: QueryId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    renderer: RendererDep,
 ) -> Response:
     # The certificate is the cohort's to hand out: its coaches' and administrators', like the
     # cohort report, so the cohort is checked first and the company must be enrolled in it.

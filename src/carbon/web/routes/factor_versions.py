@@ -33,7 +33,7 @@ from carbon.db.models import LibraryVersion, ReportingPeriod
 from carbon.factors.ademe import AdemeFormatError, read_ademe_export
 from carbon.i18n import gettext as _
 from carbon.plan.compare import compare_versions, previous_period, split_change
-from carbon.web.deps import Id, PrincipalDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, QueryId, SessionDep
 from carbon.web.loaders import period_or_404
 from carbon.web.routes.admin import AdminDep, get_or_404
 from carbon.web.templating import render
@@ -90,7 +90,7 @@ async def _export_form(request: Request) -> FormData | None:
     refused before its parts are parsed."""
     limit = request.app.state.settings.max_factor_upload_bytes
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + 64 * 1024:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit + 64 * 1024:
         return None
     return await request.form()
 
@@ -158,7 +158,7 @@ def make_default(
 @router.get("/periods/{period_id}/compare")
 def compare_page(
     request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
-    version: int | None = None,
+    version: QueryId | None = None,
 ) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)
     ctx: dict[str, Any] = {

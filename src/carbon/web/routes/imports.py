@@ -34,7 +34,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from carbon.config import DATA_DIR
 from carbon.db.activity_lines import add_lines
 from carbon.db.compute import library_for, uncertainty_scale
 from carbon.db.models import ReportingPeriod
@@ -60,6 +59,9 @@ from carbon.web.templating import is_htmx, render
 router = APIRouter(include_in_schema=False)
 
 UPLOAD_TTL_S: Final = 3600
+# All kept previews together stay under this many of the largest upload: past it the oldest
+# previews go first (their owners upload again), so the disk cannot be filled by previews.
+KEPT_UPLOADS: Final = 40
 # Boundaries, part headers and the CSRF field around the file in a multipart body.
 MULTIPART_SLACK: Final = 16 * 1024
 _TOKEN: Final = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
@@ -93,6 +95,14 @@ MESSAGES: Final[dict[str, str]] = {
         "the Excel file is damaged or incomplete: open it in Excel or LibreOffice and save it again"
     ),
     "xlsx_too_large": N_("the workbook is too large once uncompressed (over %(limit_mb)s MB)"),
+    "xlsx_bomb": N_(
+        "the part %(part)s of the workbook expands to %(size_mb)s MB, %(ratio)s times its "
+        "compressed size: this is not an ordinary spreadsheet; save the sheet again as .xlsx "
+        "or .csv"
+    ),
+    "too_many_sheets": N_(
+        "the workbook has more than %(limit)s sheets: keep only the one to import"
+    ),
     "too_many_rows": N_("the file has more than %(limit)s data rows: split it into several files"),
     "csv_malformed": N_("the CSV structure is broken: %(detail)s"),
     "missing_column": N_("missing column(s): %(columns)s"),
@@ -185,7 +195,10 @@ def decimals(value: float) -> int:
 
 
 def _folder(request: Request) -> Path:
-    folder = Path(getattr(request.app.state, "import_dir", None) or DATA_DIR / "imports")
+    folder = Path(
+        getattr(request.app.state, "import_dir", None)
+        or request.app.state.settings.data_dir / "imports"
+    )
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
@@ -195,13 +208,35 @@ def _binding(request: Request, principal: Principal, period: ReportingPeriod) ->
     return hmac.new(secret, f"{principal.id}:{period.id}".encode(), hashlib.sha256).hexdigest()
 
 
+def _sweep(folder: Path, room: int, cap: int) -> None:
+    """Deletes expired previews (and files of an interrupted write), then the oldest previews
+    until ``room`` more bytes fit under ``cap``."""
+    now = time.time()
+    kept: list[tuple[float, int, Path]] = []
+    for old in folder.iterdir():
+        if old.suffix not in (".upload", ".tmp", ".taken"):
+            continue
+        try:
+            info = old.stat()
+        except FileNotFoundError:  # taken or swept by another request meanwhile
+            continue
+        if now - info.st_mtime > UPLOAD_TTL_S:
+            old.unlink(missing_ok=True)
+        else:
+            kept.append((info.st_mtime, info.st_size, old))
+    total = sum(size for _at, size, _path in kept)
+    for _at, size, path in sorted(kept, key=lambda item: item[0]):
+        if total + room <= cap:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
+
+
 def _keep(request: Request, principal: Principal, period: ReportingPeriod, name: str,
           data: bytes) -> str:  # fmt: skip
     folder = _folder(request)
-    now = time.time()
-    for old in folder.iterdir():  # expired previews, and files of an interrupted write
-        if old.suffix in (".upload", ".tmp", ".taken") and now - old.stat().st_mtime > UPLOAD_TTL_S:
-            old.unlink(missing_ok=True)
+    _sweep(folder, room=len(data) + 4096,
+           cap=KEPT_UPLOADS * request.app.state.settings.max_upload_bytes)  # fmt: skip
     token = secrets.token_urlsafe(32)
     head = json.dumps({"binding": _binding(request, principal, period), "filename": name})
     tmp = folder / f"{token}.tmp"
@@ -309,7 +344,7 @@ async def _upload_form(request: Request) -> FormData | None:
     refused before it is parsed."""
     max_bytes: int = request.app.state.settings.max_upload_bytes
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes + MULTIPART_SLACK:
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes + MULTIPART_SLACK:
         return None
     return await request.form(max_files=1, max_fields=8)
 

@@ -28,7 +28,7 @@ from carbon.inputs.line import LineForm, line_values
 from carbon.inputs.messages import InputError
 from carbon.inputs.validate import validated
 from carbon.web.access import can_edit_period
-from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
+from carbon.web.deps import MAX_ID, FormDep, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import line_or_404, period_or_404
 from carbon.web.routes.workspace import period_context
 from carbon.web.templating import is_htmx, render
@@ -146,7 +146,7 @@ def remove_line(
     line_id: Id,
     session: SessionDep,
     principal: PrincipalDep,
-    version_id: Annotated[int | None, Form()] = None,
+    version_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     line = line_or_404(session, principal, line_id)
     period = line.period

@@ -33,7 +33,7 @@ from carbon.plan.services import (
 )
 from carbon.plan.trajectory import RULE_SCOPE_3, RULE_SCOPES_1_2, chart_values
 from carbon.web.access import Principal, can_coach_company, can_enter_data
-from carbon.web.deps import Id, PrincipalDep, RawFormDep, SessionDep
+from carbon.web.deps import Id, PrincipalDep, RawFormDep, SessionDep, form_id
 from carbon.web.loaders import company_or_404, not_found
 from carbon.web.templating import is_htmx, render
 
@@ -277,7 +277,8 @@ def edit_action(
 
 def _version(raw: str | None) -> int | None:
     """The version the form was shown at; None when the form did not say (an old page)."""
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+    # 0: the form was shown when there was no target yet.
+    return 0 if (raw or "").strip() == "0" else form_id(raw)
 
 
 @router.post("/companies/{company_id}/plan/actions/{action_id}/delete")

@@ -90,9 +90,17 @@ def company_context(session: Session, principal: Principal, company: Company) ->
 def period_context(
     session: Session, principal: Principal, period: ReportingPeriod
 ) -> dict[str, Any]:
-    """Everything the period page and its fragments show."""
-    result = compute_period(session, period)
-    detail = result.lines.set_index("line") if len(period.lines) else None
+    """Everything the period page and its fragments show.
+
+    Lines stored before today's checks (or changed in the database) may not compute: the page
+    then lists them with what is wrong, so that they can be corrected or deleted, and no totals.
+    """
+    try:
+        result = compute_period(session, period)
+        errors = []
+    except ComputationError as exc:
+        result, errors = None, exc.errors
+    detail = result.lines.set_index("line") if result is not None and len(period.lines) else None
     by_poste: dict[str, list[Any]] = {}
     for line in sorted(period.lines, key=lambda ln: ln.id):
         by_poste.setdefault(line.poste, []).append(line)
@@ -101,6 +109,7 @@ def period_context(
         "period": period,
         "company": period.company,
         "result": result,
+        "compute_errors": errors,
         "line_kg": {} if detail is None else detail["kgco2e"].to_dict(),
         "line_u": {} if detail is None else detail["uncertainty_kgco2e"].to_dict(),
         "lines_by_poste": by_poste,
