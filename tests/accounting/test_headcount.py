@@ -4,6 +4,7 @@ half up), so that every page, PDF and intensity shows and divides by the same nu
 from __future__ import annotations
 
 import math
+import sys
 
 import pytest
 
@@ -31,3 +32,10 @@ def test_rounding_is_the_one_the_pages_show() -> None:
     assert fmt_fte(12.25, "fr") == "12,3"
     assert fmt_fte(1234.45, "en") == "1,234.5"
     assert fmt_fte(None, "en") == "—"
+
+
+def test_a_stored_value_beyond_any_headcount_is_kept_as_it_is() -> None:
+    # 1e200 (stored before the bounds existed) cannot be quantized to a tenth with Decimal's
+    # 28 digits; the pages show it as it is instead of failing.
+    assert year_fte(1e200, None) == 1e200
+    assert year_fte(sys.float_info.max, None) == sys.float_info.max

@@ -27,5 +27,9 @@ def year_fte(period_fte: float | None, company_fte: float | None) -> float | Non
 
 def round_fte(value: float) -> float:
     """``38.84`` -> ``38.8``; ``12.25`` -> ``12.3`` (half up, from the number as written)."""
+    if abs(value) >= 1e15:
+        # Beyond any headcount (a stored value out of the input bounds): a tenth means nothing
+        # there, and Decimal's 28 digits could not hold the quantized number.
+        return value
     step = Decimal(1).scaleb(-FTE_DIGITS)
     return float(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP))
