@@ -98,8 +98,11 @@ def test_a_line_is_edited_in_its_row_and_the_focus_comes_back(
 
     page.fill("#edit-quantity", "4321")
     page.click(f"tr#{row_id} button[type=submit]")
+    # Wait for the saved workspace itself: under load the click's answer can come after the
+    # first look, and the row's edit button is found only once the editor has left.
+    page.locator(f"tr#{row_id}.line-editor").wait_for(state="detached")
     page.locator(f"#edit-line-{line_id}").wait_for()
-    assert page.locator(f"tr#{row_id}.line-editor").count() == 0
+    page.wait_for_function(f"document.activeElement.id === 'edit-line-{line_id}'")
     assert page.evaluate("document.activeElement.id") == f"edit-line-{line_id}"
     quantity = page.locator(f"tr#{row_id} td.num").first.inner_text()
     assert parse_number(quantity) == 4321
