@@ -13,7 +13,9 @@ PORT ?= 8000
 
 .PHONY: install run test lint fmt migrate demo bench lock wheel-check clean
 
-$(VENV)/.installed-%:
+# The editable install maps the vendored front-end files (node_modules) into the package, as the
+# wheel does: npm comes first.
+$(VENV)/.installed-%: $(NODE_STAMP)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r requirements-$(firstword $(subst -, ,$*)).txt
