@@ -38,6 +38,16 @@ def test_target_form_errors() -> None:
     assert {"base_period_id", "kind"} <= set(errors)
 
 
+def test_a_target_year_that_is_not_plain_digits_is_refused_not_a_crash() -> None:
+    # "²".isdigit() is true and int("²") raises: the page answered 500; a year of a thousand
+    # digits made int() work for nothing.
+    for year in ("²", "2⁰3⁰", "٢٠٣٠", "9" * 1000):
+        form = {"base_period_id": "7", "target_year": year, "reduction_pct": "40",
+                "kind": "absolute"}  # fmt: skip
+        values, errors = parse_target_form(form, PERIODS)
+        assert values is None and set(errors) == {"target_year"}
+
+
 def test_action_form() -> None:
     data, errors = parse_action_form({
         "title": " HVO ", "postes": "3.3,1.2,9.9", "status": "in_progress", "owner": "",

@@ -66,7 +66,14 @@ def parse_target_form(
     if base is None:
         errors["base_period_id"] = N_("Choose the base year among the company's periods.")
     year = form.get("target_year", "").strip()
-    if not (year.isdigit() and base is not None and base.year < int(year) <= LAST_TARGET_YEAR):
+    # ASCII digits only: "²".isdigit() is true and int("²") fails (a 500 before).
+    if not (
+        year.isascii()
+        and year.isdigit()
+        and len(year) <= 4
+        and base is not None
+        and base.year < int(year) <= LAST_TARGET_YEAR
+    ):
         errors["target_year"] = N_("Enter a year after the base year.")
     pct = parse_number(form.get("reduction_pct", ""))
     if pct is None or not 0 < pct <= 100:
