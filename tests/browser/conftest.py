@@ -24,6 +24,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,28 +57,38 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on the demo world, served by uvicorn in a thread; yields its base URL."""
-    import uvicorn
-
     folder = tmp_path_factory.mktemp("browser")
     settings = demo_database(folder)
 
     app = create_app(settings)
     app.state.import_dir = folder / "imports"
+    with served(app, "uvicorn") as base_url:
+        yield base_url
+
+
+@contextmanager
+def served(app: Any, name: str) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread on a free loopback port; yields its base URL and
+    stops the server (and disposes of the app's engine) afterwards."""
+    import uvicorn
+
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             pytest.fail("the test server did not start", pytrace=False)
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        app.state.engine.dispose()
 
 
 @dataclass

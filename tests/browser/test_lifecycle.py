@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ from carbon.config import PROJECT_ROOT, Settings
 from carbon.db import migrate
 from carbon.web.app import create_app
 
-from .conftest import _CSP_REPORTER, Console, _free_port, parse_number
+from .conftest import _CSP_REPORTER, Console, parse_number, served
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +50,6 @@ def fresh_server(
     chromium_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: Any
 ) -> Iterator[str]:
     """The app on a migrated, empty database (no demo) and its first administrator."""
-    import uvicorn
 
     folder = tmp_path_factory.mktemp("lifecycle")
     url = f"sqlite:///{folder / 'carbon.db'}"
@@ -67,22 +64,8 @@ def fresh_server(
     assert made.exit_code == 0, made.output
     application = create_app(settings)
     application.state.import_dir = folder / "imports"
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning",
-                       lifespan="off")
-    )  # fmt: skip
-    thread = threading.Thread(target=server.run, name="uvicorn-lifecycle", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the test server did not start", pytrace=False)
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    application.state.engine.dispose()
+    with served(application, "uvicorn-lifecycle") as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")
