@@ -38,7 +38,16 @@ class LineFields(BaseModel):
     activity_id: str | None = Field(None, max_length=100, examples=["groomer-diesel"])
     poste: str | None = Field(None, max_length=3, examples=["1.2"])
     factor_id: str | None = Field(None, max_length=128, examples=["bundled:diesel-b7-fr"])
-    unit: str = Field(min_length=1, max_length=64, examples=["litre"])
+    unit: str = Field(
+        min_length=1,
+        max_length=64,
+        examples=["litre"],
+        description=(
+            "As ADEME or people write it (litre, m3, kWh, MWh, kWh PCS, kWh PCI, Smc, km, "
+            "passager.km, t.km, kg, tonne, €, k€, k€ TTC…). It must convert to the unit of the "
+            "line's factor (litres for a fuel, kWh for electricity): otherwise 422 names the field."
+        ),
+    )
     data_quality: Quality = Field(
         "estimated", description="Sets the activity uncertainty; unstated data is an estimate"
     )
