@@ -2,10 +2,12 @@
 
 Starts the application (uvicorn, 2 workers, on 127.0.0.1 only) against the generated database
 (see bench.load.generate), drives it with locust headless, then prints each request's median
-and p95 against the goals: p95 <= 150 ms for the pages, and within 5x the p95 of the trivial
-/health on the same server. A warm-up run comes first and its figures are dropped: the first
-requests of a fresh server load the factor library and compute every footprint once per worker.
-The database is migrated to the latest schema first. Stops everything it started.
+and p95 against the goal: p95 <= 150 ms for the pages (issue 16 retired the former second bound,
+within 5x the p95 of the trivial /health, which measured the machine's idle wake-up more than the
+pages; /health's figures are still printed as the floor). A warm-up run comes first and its
+figures are dropped: the first requests of a fresh server load the factor library and compute
+every footprint once per worker. The database is migrated to the latest schema first. Stops
+everything it started.
 """
 
 from __future__ import annotations
@@ -110,7 +112,6 @@ def main() -> int:
         rows = list(csv.DictReader((prefix.parent / "load_stats.csv").open()))
         failures = list(csv.DictReader((prefix.parent / "load_failures.csv").open()))
     stats = {r["Name"]: r for r in rows}
-    floor = float(stats["trivial /health"]["95%"])
     print(f"# {args.users} concurrent clients thinking {args.think[0]:g}-{args.think[1]:g} s, "
           f"{args.time:g} s after {args.warmup:g} s of warm-up, {args.workers} workers, "
           f"{args.url}")  # fmt: skip
@@ -122,9 +123,9 @@ def main() -> int:
             continue
         p95 = float(r["95%"])
         page = name in PAGES
-        ok = (p95 <= 150 and p95 <= 5 * floor) if page else True
+        ok = p95 <= 150 if page else True
         ok_all &= ok
-        goal = "p95<=150 & <=5x" if page else "floor" if name == "trivial /health" else "download"
+        goal = "p95<=150" if page else "floor" if name == "trivial /health" else "download"
         verdict = ("yes" if ok else "NO") if page else "-"
         print(f"{name:<20} {r['Request Count']:>7} {r['Failure Count']:>5} "
               f"{float(r['50%']):>10.0f} {p95:>8.0f}  {goal}  {verdict}")  # fmt: skip
