@@ -24,7 +24,7 @@ def _cut(limit: int) -> BeforeValidator:
     return BeforeValidator(lambda v: v.strip()[:limit] if isinstance(v, str) else v)
 
 
-def _plain_id(value: Any) -> Any:
+def plain_id(value: Any) -> Any:
     """ASCII digits within MAX_ID, as :func:`carbon.web.deps.form_id` reads an id."""
     if not isinstance(value, str):
         return value
@@ -37,7 +37,7 @@ def _plain_id(value: Any) -> Any:
 
 
 def _optional_id(value: Any) -> Any:
-    return None if isinstance(value, str) and not value.strip() else _plain_id(value)
+    return None if isinstance(value, str) and not value.strip() else plain_id(value)
 
 
 def _iso_date(value: Any) -> Any:
@@ -75,7 +75,7 @@ class CohortForm(BaseModel):
         "end_date": N_("Enter a date."),
     }
 
-    programme_id: Annotated[int, BeforeValidator(_plain_id)]
+    programme_id: Annotated[int, BeforeValidator(plain_id)]
     name: str = Field(min_length=1, max_length=200)
     edition: Annotated[int | None, BeforeValidator(_optional_id)] = None
     start_date: Annotated[date | None, BeforeValidator(_iso_date)] = None
