@@ -1,8 +1,8 @@
 """An action of the company's plan as a person gives it: title, postes, status, dates, figures.
 
 The figures are bounded like every number a person gives (:mod:`carbon.inputs.numbers`); the
-other fields keep the plan's own messages ("Give the action a title…"). The target form stays in
-:mod:`carbon.plan.forms`, whose checks need the company's periods.
+other fields keep the plan's own messages ("Give the action a title…"). The target form's model
+is :mod:`carbon.inputs.target` (its checks need the company's periods, given as context).
 """
 
 from __future__ import annotations

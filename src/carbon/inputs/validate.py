@@ -14,10 +14,14 @@ from carbon.inputs.numbers import Bound
 M = TypeVar("M", bound=BaseModel)
 
 
-def validated(model: type[M], values: Mapping[str, Any]) -> M:
-    """``model`` from ``values``; :class:`InputError` with one translated message per field."""
+def validated(
+    model: type[M], values: Mapping[str, Any], context: Mapping[str, Any] | None = None
+) -> M:
+    """``model`` from ``values``; :class:`InputError` with one translated message per field.
+
+    ``context`` carries what a model's checks need from stored data (the company's periods)."""
     try:
-        return model.model_validate(dict(values))
+        return model.model_validate(dict(values), context=dict(context or {}))
     except ValidationError as exc:
         own = getattr(model, "MESSAGES", None)
         raise InputError(field_errors(exc.errors(), own)) from None

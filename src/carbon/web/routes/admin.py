@@ -10,7 +10,6 @@ cohort's coaches decide who sees which company's data.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -34,6 +33,9 @@ from carbon.db.models import (
     User,
 )
 from carbon.i18n import gettext as _
+from carbon.inputs.admin import CohortForm, ProgrammeForm
+from carbon.inputs.messages import InputError
+from carbon.inputs.validate import validated
 from carbon.web.access import Principal
 from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep, form_id
 from carbon.web.loaders import not_found
@@ -68,14 +70,6 @@ def audited(session: Session, actor: Principal, action: str, obj: Any,
 def _without_secrets(data: dict[str, Any] | None) -> dict[str, Any] | None:
     # A password or token hash is no history anyone needs, and the log is widely readable.
     return None if data is None else {k: v for k, v in data.items() if not k.endswith("_hash")}
-
-
-def optional_date(text: str, errors: dict[str, str], key: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        errors[key] = _("Enter a date.")
-        return None
 
 
 def get_or_404(session: Session, model: type[Any], obj_id: int) -> Any:
@@ -114,26 +108,24 @@ def admin_home(request: Request, session: SessionDep, _admin: AdminDep) -> Respo
 # --- Programmes ----------------------------------------------------------------------------------
 
 
-def _programme_errors(
+def _programme_values(
     session: Session, form: dict[str, str], current: int | None
-) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    code = form.get("code", "").strip()
-    if not code or len(code) > 16:
-        errors["code"] = _("Give a short code (16 characters at most), for example PZCM.")
-    elif session.scalar(
-        select(Programme.id).where(Programme.code == code, Programme.id != current)
+) -> tuple[ProgrammeForm | None, dict[str, str]]:
+    """The form's programme (:class:`carbon.inputs.admin.ProgrammeForm`), the code not taken."""
+    try:
+        programme = validated(ProgrammeForm, form)
+    except InputError as exc:
+        return None, exc.errors
+    if session.scalar(
+        select(Programme.id).where(Programme.code == programme.code, Programme.id != current)
     ):
-        errors["code"] = _("Another programme already has this code.")
-    if not form.get("name_fr", "").strip():
-        errors["name_fr"] = _("Give the programme's name in French.")
-    return errors
+        return None, {"code": _("Another programme already has this code.")}
+    return programme, {}
 
 
-def _apply_programme(programme: Programme, form: dict[str, str]) -> None:
-    programme.code = form["code"].strip()
-    for key in ("name_fr", "name_it", "name_en", "description"):
-        setattr(programme, key, form.get(key, "").strip()[: 2000 if key == "description" else 200])
+def _apply_programme(programme: Programme, values: ProgrammeForm) -> None:
+    for key, value in values.model_dump().items():
+        setattr(programme, key, value)
 
 
 def _programmes_page(request: Request, session: Session, **ctx: Any) -> Response:
@@ -156,11 +148,11 @@ def programmes_page(request: Request, session: SessionDep, _admin: AdminDep) -> 
 def create_programme(
     request: Request, session: SessionDep, admin: AdminDep, form: FormDep
 ) -> Response:
-    errors = _programme_errors(session, form, None)
-    if errors:
+    values, errors = _programme_values(session, form, None)
+    if values is None:
         return _programmes_page(request, session, form=form, errors=errors)
     programme = Programme()
-    _apply_programme(programme, form)
+    _apply_programme(programme, values)
     session.add(programme)
     audited(session, admin, "create", programme, None)
     session.commit()
@@ -183,12 +175,12 @@ def edit_programme(
     request: Request, programme_id: Id, session: SessionDep, admin: AdminDep, form: FormDep
 ) -> Response:
     programme = get_or_404(session, Programme, programme_id)
-    errors = _programme_errors(session, form, programme.id)
-    if errors:
+    values, errors = _programme_values(session, form, programme.id)
+    if values is None:
         ctx = {"programme": programme, "form": form, "errors": errors}
         return render(request, "admin_programme.html", ctx, status_code=422)
     before = snapshot(programme)
-    _apply_programme(programme, form)
+    _apply_programme(programme, values)
     audited(session, admin, "update", programme, before)
     session.commit()
     return RedirectResponse("/admin/programmes", status_code=303)
@@ -199,29 +191,24 @@ def edit_programme(
 
 def _cohort_values(session: Session, form: dict[str, str], cohort: Cohort | None
                    ) -> tuple[dict[str, Any], dict[str, str]]:  # fmt: skip
-    errors: dict[str, str] = {}
-    programme_id = form_id(form.get("programme_id"))
-    if programme_id is None or session.get(Programme, programme_id) is None:
+    """The form's cohort (:class:`carbon.inputs.admin.CohortForm`), in an existing programme,
+    its name not taken there."""
+    try:
+        values = validated(CohortForm, form)
+    except InputError as exc:
+        values, errors = None, exc.errors
+    else:
+        errors = {}
+    programme_id = values.programme_id if values else form_id(form.get("programme_id"))
+    if "programme_id" not in errors and session.get(Programme, programme_id or 0) is None:
         errors["programme_id"] = _("Choose a programme.")
     name = form.get("name", "").strip()
-    if not name or len(name) > 200:
-        errors["name"] = _("Give the cohort a name, for example “Cohort 2”.")
-    elif session.scalar(select(Cohort.id).where(
+    if "name" not in errors and session.scalar(select(Cohort.id).where(
         Cohort.programme_id == programme_id, Cohort.name == name,
         Cohort.id != (cohort.id if cohort else None),
     )):  # fmt: skip
         errors["name"] = _("This programme already has a cohort with this name.")
-    edition = form.get("edition", "").strip()
-    if edition and form_id(edition) is None:
-        errors["edition"] = _("The edition is a number, for example 2.")
-    start = optional_date(form.get("start_date", ""), errors, "start_date")
-    end = optional_date(form.get("end_date", ""), errors, "end_date")
-    if start and end and end < start:
-        errors["end_date"] = _("The end date comes before the start date.")
-    values = {"programme_id": programme_id, "name": name,
-              "edition": form_id(edition),
-              "start_date": start, "end_date": end}  # fmt: skip
-    return values, errors
+    return (values.model_dump() if values else {}), errors
 
 
 @router.post("/admin/cohorts")

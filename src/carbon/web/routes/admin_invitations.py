@@ -9,7 +9,6 @@ cannot be used to accept an invitation. A link works once, for 14 days (see acco
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -28,11 +27,13 @@ from carbon.db.models import (
     InvitationRole,
     Membership,
     User,
-    normalise_email,
 )
 from carbon.i18n import gettext as _
+from carbon.inputs.invitation import InvitationForm
+from carbon.inputs.messages import InputError
+from carbon.inputs.validate import validated
 from carbon.web.access import Principal, coached_company_ids
-from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep, form_id
+from carbon.web.deps import FormDep, Id, PrincipalDep, SessionDep
 from carbon.web.loaders import not_found
 from carbon.web.routes.admin import audited
 from carbon.web.templating import render
@@ -40,7 +41,6 @@ from carbon.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 INVITATION_VALIDITY = timedelta(days=14)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def hash_token(token: str) -> str:
@@ -114,34 +114,22 @@ def _already_in(session: Session, email: str, role: str, target_id: int) -> bool
 def _read(
     session: Session, principal: Principal, form: dict[str, str]
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    errors: dict[str, str] = {}
-    email = normalise_email(form.get("email", ""))
-    if not _EMAIL.match(email) or len(email) > 254:
-        errors["email"] = _("Enter an e-mail address, for example name@company.fr.")
-    elif email == principal.user.email:
-        # A coach made owner of a company they coach would enter, submit and validate its
-        # figures alone; nobody grants themself a role.
-        errors["email"] = _("You cannot invite yourself: ask an administrator.")
-    role = form.get("role", "")
-    values: dict[str, Any] = {"email": email, "role": role}
-    if role == InvitationRole.coach and principal.is_admin:
-        ids = {c.id for c in _cohorts(session, principal)}
-        target = form_id(form.get("cohort_id")) or 0
-        if target not in ids:
-            errors["cohort_id"] = _("Choose the cohort.")
-        values["cohort_id"] = target
-    elif role in (InvitationRole.member, InvitationRole.owner):
-        ids = {c.id for c in _companies(session, principal)}
-        target = form_id(form.get("company_id")) or 0
-        if target not in ids:
-            errors["company_id"] = _("Choose the company.")
-        values["company_id"] = target
-    else:
-        errors["role"] = _("Choose the role.")
-        target = 0
-    if not errors and _already_in(session, email, role, target):
-        errors["email"] = _("This person already has this access.")
-    return values, errors
+    """The invitation's columns (:class:`carbon.inputs.invitation.InvitationForm`), or errors."""
+    context = {
+        "own_email": principal.user.email,
+        "company_ids": {c.id for c in _companies(session, principal)},
+        "cohort_ids": {c.id for c in _cohorts(session, principal)},
+        "may_invite_coach": principal.is_admin,
+    }
+    try:
+        invitation = validated(InvitationForm, form, context)
+    except InputError as exc:
+        return {}, exc.errors
+    values = invitation.values()
+    target = values.get("cohort_id") or values.get("company_id") or 0
+    if _already_in(session, invitation.email, invitation.role, target):
+        return values, {"email": _("This person already has this access.")}
+    return values, {}
 
 
 @router.post("/invitations")

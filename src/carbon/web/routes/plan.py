@@ -19,8 +19,11 @@ from carbon.db.models import Action, ActionStatus, Company, IntensityUnit
 from carbon.factors.bundled import find_activity
 from carbon.i18n import fmt_plain, get_locale
 from carbon.i18n import gettext as _
+from carbon.inputs.messages import InputError
+from carbon.inputs.target import TargetForm
+from carbon.inputs.validate import validated
 from carbon.plan.footprints import company_footprints
-from carbon.plan.forms import EVIDENCE_LABELS, STATUS_LABELS, parse_action_form, parse_target_form
+from carbon.plan.forms import EVIDENCE_LABELS, STATUS_LABELS, parse_action_form
 from carbon.plan.library import action_library
 from carbon.plan.overview import INTENSITY_SCALE, plan_kpis, plan_trajectories, proposal_for
 from carbon.plan.services import (
@@ -154,14 +157,17 @@ def set_target(
 ) -> Response:  # fmt: skip
     company = _plan_company(session, principal, company_id)
     form = {k: str(v) for k, v in raw.items() if k != "csrf_token"}
-    values, errors = parse_target_form(form, company.periods)
-    if values is None:
-        errors = {k: _(v) for k, v in errors.items()}
-        ctx = plan_context(session, company, target_form=form, target_errors=errors)
+    periods = {str(p.id): p for p in company.periods}
+    try:
+        values = validated(
+            TargetForm, form, {"period_years": {k: p.year for k, p in periods.items()}}
+        )
+    except InputError as exc:
+        ctx = plan_context(session, company, target_form=form, target_errors=exc.errors)
         return render(request, "plan.html", ctx, status_code=422)
-    save_target(session, principal.id, company, base_period=values.base_period,
-                target_year=values.target_year, reduction_pct=values.reduction_pct,
-                kind=values.kind, intensity_unit=values.intensity_unit,
+    save_target(session, principal.id, company, base_period=periods[values.base_period_id],
+                target_year=values.year, reduction_pct=values.reduction_pct,
+                kind=values.kind.value, intensity_unit=values.intensity_unit,
                 expected_version=_version(form.get("version_id")))  # fmt: skip
     session.commit()
     return RedirectResponse(f"/companies/{company.id}/plan#target", status_code=303)
