@@ -240,12 +240,23 @@ def add_lines(
     site_ids = {v["site_id"] for v in values if v["site_id"] is not None}
     if site_ids - {site.id for site in period.company.sites}:
         raise LineInputError({"site_id": message("site_unknown", "site_id")})
+    return insert_audited(session, actor_id, period, values, "import")
+
+
+def insert_audited(
+    session: Session,
+    actor_id: int | None,
+    period: ReportingPeriod,
+    values: Iterable[Mapping[str, Any]],
+    action: str,
+) -> list[ActivityLine]:
+    """Insert checked line values into ``period`` in one flush, each audited as ``action``."""
     lines = [ActivityLine(period_id=period.id, created_by_id=actor_id, **v) for v in values]
     session.add_all(lines)
     session.flush()
     for line in lines:
         audit.record(
-            session, actor_id, "import", "activity_line", line.id, None, audit.snapshot(line),
+            session, actor_id, action, "activity_line", line.id, None, audit.snapshot(line),
             company_id=period.company_id,
         )  # fmt: skip
     session.flush()

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from carbon.accounting.engine import ComputationError, encode_lines
 from carbon.db import audit
+from carbon.db.activity_lines import insert_audited
 from carbon.db.compute import library_for, uncertainty_scale
 from carbon.db.factor_store import default_version, save_library
-from carbon.db.models import ActivityLine, Company, LibraryVersion, ReportingPeriod
+from carbon.db.models import Company, LibraryVersion, ReportingPeriod
 from carbon.factors.reference import load_reference_data
 from carbon.inputs.period import PeriodIn
 
@@ -131,15 +132,7 @@ def _copy_lines(
         for row in rows:
             row["quantity"] = 0.0
     kept = _computable(session, target, rows)
-    lines = [ActivityLine(period_id=target.id, created_by_id=actor_id, **row) for row in kept]
-    session.add_all(lines)
-    session.flush()
-    for line in lines:
-        audit.record(
-            session, actor_id, "create", "activity_line", line.id, None, audit.snapshot(line),
-            company_id=target.company_id,
-        )  # fmt: skip
-    session.flush()
+    lines = insert_audited(session, actor_id, target, kept, "create")
     return len(lines), len(rows) - len(kept)
 
 
