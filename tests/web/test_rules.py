@@ -186,3 +186,19 @@ def test_links_to_the_rules_pages(as_user: Any, world: World) -> None:
     assert soup(cohort_page).select_one(f"a[href='/cohorts/{cohort_a(world).id}/rules']")
     company_page = as_user("alice").get(f"/companies/{world.company_a.id}")
     assert soup(company_page).select_one(f"a[href='/companies/{world.company_a.id}/rules']")
+
+
+def test_a_prefix_added_twice_at_once_is_refused_by_the_constraint(
+    as_user: Any, world: World, db_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two coaches add 601 at the same moment: both checks find nothing (simulated here by a
+    # check that never finds), and the unique constraint refuses the second write: 422, not 500.
+    carol = as_user("carol")
+    base = f"/cohorts/{cohort_a(world).id}/rules"
+    assert carol.form(base, METAL, follow_redirects=False).status_code == 303
+    monkeypatch.setattr("carbon.db.mapping_rules.find_rule", lambda *_args: None)
+    second = carol.form(base, {**METAL, "factor_id": "bundled:money-food"})
+    assert second.status_code == 422
+    assert "already a rule for 601" in soup(second).select_one("#f-prefix-error").text  # type: ignore[union-attr]
+    rows = db_session.scalars(select(MappingRule)).all()
+    assert [(r.prefix, r.factor_id) for r in rows] == [("601", "bundled:money-metal-products")]

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from carbon.accounting.postes import POSTES
@@ -144,13 +145,16 @@ def _save(
         values = validated(
             MappingRuleIn, form, rule_context(session, only=[form.get("factor_id", "").strip()])
         )
-        save_rule(session, principal.id, owner, values, rule, _version(values.version_id))
     except InputError as exc:
         return _refused(request, session, principal, owner, form, exc.errors, rule)
-    except RuleExists as exc:
-        said = message("prefix_taken", "prefix", {"value": str(exc)})
+    try:
+        save_rule(session, principal.id, owner, values, rule, _version(values.version_id))
+        session.commit()
+    except (RuleExists, IntegrityError):
+        # IntegrityError: another coach added the same prefix between the check and the write
+        # (PostgreSQL; SQLite's writers queue); the unique constraint refuses it.
+        said = message("prefix_taken", "prefix", {"value": values.prefix})
         return _refused(request, session, principal, owner, form, {"prefix": said}, rule)
-    session.commit()
     return RedirectResponse(f"{_base(owner)}#rules", status_code=303)
 
 
