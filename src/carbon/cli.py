@@ -23,6 +23,7 @@ from carbon.cli_admin import admin_app, period_app
 from carbon.cli_console import err, fail, out
 from carbon.cli_export import export_app
 from carbon.cli_import import import_app
+from carbon.cli_rules import rules_app
 from carbon.config import Settings
 from carbon.imports.tabular import TableError
 
@@ -38,6 +39,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(admin_app, name="admin")
 app.add_typer(period_app, name="period")
+app.add_typer(rules_app, name="rules")
 
 
 @app.command("compute")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from carbon.db.models import Company, ReportingPeriod
+    from carbon.imports.fec_mapping import AccountRule
 
 import_app = typer.Typer(help="Activity data from accounting exports (FEC, FatturaPA).")
 
@@ -36,20 +37,24 @@ def import_fec(
     year: Annotated[int, typer.Option("--year", help="the reporting period's year")],
     rules: Annotated[
         Path | None,
-        typer.Option("--rules", help="a CSV of account rules overriding the shipped ones"),
+        typer.Option(
+            "--rules",
+            help="a CSV of account rules over the shipped, cohort's and company's ones",
+        ),
     ] = None,
     commit: Annotated[bool, typer.Option("--commit", help="store the lines")] = False,
 ) -> None:
     """Preview (or with --commit store) the spend lines a FEC gives for a reporting period."""
     from carbon.cli import _sessions
     from carbon.db.fec_import import FecImportError, plan_fec_import, store_fec_import
+    from carbon.db.mapping_rules import rules_for
     from carbon.db.session import session_scope
     from carbon.imports.fec import FecError, read_fec
-    from carbon.imports.fec_mapping import default_rules, layered, parse_rules
+    from carbon.imports.fec_mapping import parse_rules
 
     try:
         data = path.read_bytes()
-        extra = parse_rules(rules.read_text(encoding="utf-8")) if rules else []
+        extra = parse_rules(rules.read_text(encoding="utf-8"), "file") if rules else []
     except OSError as exc:
         raise fail(f"{exc.filename}: {exc.strerror}") from None
     except ValueError as exc:
@@ -64,7 +69,7 @@ def import_fec(
         owner, period = _period(session, company, year)
         try:
             plan = plan_fec_import(
-                session, period, ledger, layered(default_rules(), extra), owner.legal_id
+                session, period, ledger, rules_for(session, owner, extra), owner.legal_id
             )
         except FecImportError as exc:
             raise fail(f"{path}: {exc}") from None
@@ -77,18 +82,28 @@ def import_fec(
         )
 
 
+def _origin(rule: AccountRule | None) -> str:
+    """Whose rule mapped the account: "601 (cohort rule)" (the CLI speaks English: the msgid)."""
+    from carbon.db.mapping_rules import LAYER_LABELS
+
+    if rule is None:
+        return ""
+    return f"{rule.prefix} ({LAYER_LABELS.get(rule.origin, rule.origin)})"
+
+
 def _print_plan(plan: object) -> None:
     from carbon.db.fec_import import FecImport
 
     assert isinstance(plan, FecImport)
     proposal = plan.proposal
     table = Table(title=f"{len(proposal.lines)} spend line(s), {proposal.total_keur:,.2f} k€ HT")
-    for column in ("account", "supplier", "amount HT", "poste", "factor"):
+    for column in ("account", "supplier", "amount HT", "poste", "factor", "rule"):
         table.add_column(column, justify="right" if column == "amount HT" else "left")
     for line in proposal.lines:
         table.add_row(
             f"{line.account} {line.account_label}", line.supplier_label or line.supplier,
             _euros(line.amount_eur), str(line.rule.poste), str(line.rule.factor_id),
+            _origin(line.rule),
         )  # fmt: skip
     out.print(table)
     for title, totals in (
@@ -101,7 +116,10 @@ def _print_plan(plan: object) -> None:
             hint = (
                 f" — {total.rule.physical_hint}" if total.rule and total.rule.physical_hint else ""
             )
-            out.print(f"{title}: {total.account} {total.label} {_euros(total.amount_eur)}{hint}")
+            rule = f" [{_origin(total.rule)}]" if total.rule else ""
+            out.print(
+                f"{title}: {total.account} {total.label} {_euros(total.amount_eur)}{hint}{rule}"
+            )
     for line, activity in proposal.overlapping:
         out.print(
             f"left out, physical data already entered ({activity}): {line.account} "

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from carbon.config import PROJECT_ROOT, Settings
 from carbon.db import migrate
-from carbon.db.models import Action, Base, ReportingPeriod, Target
+from carbon.db.models import Action, Base, MappingRule, ReportingPeriod, Target
 from carbon.db.session import make_engine
 from tests import factories as f
 
@@ -192,5 +192,29 @@ def test_0007_reclassifies_stored_sub_posts_by_their_names(empty_database_url: s
             "Fin de vie": "end_of_life",
             "Divers": "other",
         }
+    finally:
+        engine.dispose()
+
+
+def test_0009_adds_the_mapping_rules_and_takes_them_away(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url)
+    engine = make_engine(Settings(database_url=empty_database_url))
+    try:
+        with Session(engine) as session:
+            cohort = f.make_cohort(session)
+            rule = MappingRule(cohort_id=cohort.id, prefix="601", treatment="spend", poste="4.1",
+                               factor_id="bundled:money-metal-products")  # fmt: skip
+            session.add(rule)
+            session.commit()
+            cohort_id = cohort.id
+        # One step down ("-1", not a name: the chain before 0009 changes at merges).
+        migrate.downgrade(empty_database_url, "-1")
+        assert "mapping_rule" not in inspect(engine).get_table_names()
+        assert inspect(engine).get_table_names()  # only this table went
+        migrate.upgrade(empty_database_url)
+        with Session(engine) as session:
+            assert session.scalars(select(MappingRule)).all() == []
+            session.add(MappingRule(cohort_id=cohort_id, prefix="601", treatment="excluded"))
+            session.commit()  # the table is back, constraints and all
     finally:
         engine.dispose()

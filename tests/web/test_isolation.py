@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from carbon.db.models import Action, ActivityLine, AuditLog, ReportingPeriod
+from carbon.db.models import Action, ActivityLine, AuditLog, MappingRule, ReportingPeriod
 from carbon.web.routes import ROUTERS
 from tests import factories as f
 
@@ -98,6 +98,14 @@ EXPECTED: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/cohorts/{cohort_id}/report.pdf"): A_COACH,
     ("GET", "/cohorts/{cohort_id}/certificates.pdf"): A_COACH,
     ("GET", "/cohorts/{cohort_id}/export.xlsx"): A_COACH,
+    ("GET", "/cohorts/{cohort_id}/rules"): A_COACH,
+    ("POST", "/cohorts/{cohort_id}/rules"): A_COACH,
+    ("POST", "/cohorts/{cohort_id}/rules/{rule_id}"): A_COACH,
+    ("POST", "/cohorts/{cohort_id}/rules/{rule_id}/delete"): A_COACH,
+    ("GET", "/companies/{company_id}/rules"): A_READ,  # members read their rules
+    ("POST", "/companies/{company_id}/rules"): A_COACH,  # the company's coach edits them
+    ("POST", "/companies/{company_id}/rules/{rule_id}"): A_COACH,
+    ("POST", "/companies/{company_id}/rules/{rule_id}/delete"): A_COACH,
     ("GET", "/admin"): ADMIN,
     ("GET", "/admin/programmes"): ADMIN,
     ("POST", "/admin/programmes"): ADMIN,
@@ -152,7 +160,7 @@ def _counts(s: Session) -> tuple[int, ...]:
     s.expire_all()
     return tuple(
         s.scalar(select(func.count()).select_from(m)) or 0
-        for m in (AuditLog, ActivityLine, Action, ReportingPeriod)
+        for m in (AuditLog, ActivityLine, Action, ReportingPeriod, MappingRule)
     )
 
 
@@ -182,6 +190,8 @@ def test_no_persona_reaches_what_is_not_theirs(
     invitation = f.make_invitation(s, company=world.company_a, created_by=world.carol)
     cohort_a = world.company_a.enrolments[0].cohort
     programme = cohort_a.programme
+    rule = MappingRule(company_id=world.company_a.id, prefix="601", treatment="excluded")
+    s.add(rule)
     s.flush()
     values = {
         "company_id": world.company_a.id, "period_id": world.period_a.id,
@@ -189,6 +199,7 @@ def test_no_persona_reaches_what_is_not_theirs(
         "cohort_id": cohort_a.id, "programme_id": programme.id, "user_id": world.alice.id,
         "version_id": world.library.id, "invitation_id": invitation.id, "code": "2.1",
         "ext": "csv", "token": "no-such-token", "factor_id": "bundled:elec-fr-2022",
+        "rule_id": rule.id,
     }  # fmt: skip
     queries = {
         "/periods/{period_id}/compare": {"version": world.library.id},

@@ -35,6 +35,7 @@ from carbon.db.models_reporting import (
     Target,
     TargetKind,
 )
+from carbon.db.models_rules import MappingRule
 from carbon.db.models_users import (
     Invitation,
     InvitationRole,
@@ -96,6 +97,7 @@ __all__ = [
     "LibrarySource",
     "LibraryVersion",
     "Locale",
+    "MappingRule",
     "Membership",
     "MembershipRole",
     "PeriodComment",

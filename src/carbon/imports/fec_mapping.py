@@ -34,6 +34,8 @@ import pandas as pd
 from carbon.imports.fec import FecLedger
 
 TREATMENTS: Final = ("spend", "physical", "excluded", "not_purchase")
+# Where a rule comes from, least specific first: at equal prefix a later layer wins.
+LAYERS: Final = ("default", "cohort", "company", "file")
 PURCHASE_CLASSES: Final = ("60", "61", "62")
 DEFAULT_RULES_FILE: Final = "pcg_rules.csv"
 
@@ -52,6 +54,8 @@ class AccountRule:
     label: str = ""
     physical_hint: str = ""
     note: str = ""
+    # The layer it comes from (LAYERS): the preview says whose rule mapped an account.
+    origin: str = "default"
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ class FecProposal:
         return sum(line.quantity_keur for line in self.lines)
 
 
-def parse_rules(text: str) -> list[AccountRule]:
+def parse_rules(text: str, origin: str = "default") -> list[AccountRule]:
     """Rules from CSV text (columns of ``pcg_rules.csv``); ValueError naming the bad line."""
     rules = []
     for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
@@ -117,7 +121,7 @@ def parse_rules(text: str) -> list[AccountRule]:
             AccountRule(
                 prefix, treatment, poste, factor_id, overlaps,
                 (row.get("label_en") or "").strip(), (row.get("physical_hint") or "").strip(),
-                (row.get("note") or "").strip(),
+                (row.get("note") or "").strip(), origin,
             )
         )  # fmt: skip
     return rules
@@ -138,7 +142,11 @@ def default_rules() -> list[AccountRule]:
 
 
 def layered(*rule_sets: Iterable[AccountRule]) -> dict[str, AccountRule]:
-    """Later sets override earlier ones prefix by prefix (shipped, then cohort, then company)."""
+    """Later sets override earlier ones prefix by prefix (shipped, then cohort, then company).
+
+    Prefixes of different lengths all stay: :func:`rule_for` then takes the longest that the
+    account starts with, so a shipped ``6226`` beats a company's ``622`` for account 62260000.
+    """
     merged: dict[str, AccountRule] = {}
     for rules in rule_sets:
         merged.update({rule.prefix: rule for rule in rules})

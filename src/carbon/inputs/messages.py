@@ -47,6 +47,19 @@ MESSAGES: Final[dict[str, str]] = {
     "supplier_not_energy": N_(
         "%(field)s: a supplier-specific factor only applies to energy bought (postes 2.1 and 2.2)."
     ),
+    "prefix_invalid": N_("%(field)s: an account prefix is 1 to %(max)s digits, for example 6226."),
+    "prefix_not_mapped": N_(
+        "%(field)s: '%(value)s' is not a purchase (class 6) or investment (class 2) account."
+    ),
+    "prefix_taken": N_("%(field)s: there is already a rule for %(value)s here; edit it instead."),
+    "factor_not_money": N_(
+        "%(field)s: '%(value)s' is not a monetary ratio (its unit is '%(factor_unit)s'); a spend "
+        "rule needs a factor per k€ excluding VAT."
+    ),
+    "overlap_unknown": N_(
+        "%(field)s: '%(value)s' is not an activity of the catalogue (nor, ending with '-', the "
+        "start of one)."
+    ),
     "invalid": N_("%(field)s: %(detail)s"),
 }
 
@@ -75,6 +88,12 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "cost_eur": N_("Cost, €"),
     "expected_avoided_tco2e_per_year": N_("Expected avoided, t CO₂e a year"),
     "achieved_avoided_tco2e": N_("Achieved avoided, t CO₂e (measured)"),
+    "prefix": N_("Account prefix"),
+    "treatment": N_("Treatment"),
+    "overlaps": N_("Physical data measuring the same need"),
+    "label": N_("Label"),
+    "physical_hint": N_("Physical data to ask for"),
+    "note": N_("Note"),
 }
 
 # pydantic's own error types, as one of ours.

@@ -20,6 +20,7 @@ from carbon.web.routes import (
     periods,
     plan,
     results,
+    rules,
     workspace,
 )
 
@@ -36,6 +37,7 @@ ROUTERS = (
     api_periods.router,
     plan.router,
     coach.router,
+    rules.router,
     downloads.router,
     admin.router,
     admin_companies.router,
