@@ -161,10 +161,12 @@ def test_results(as_user: Any, world: World, db_session: Session) -> None:
     assert by_key["revenue_keur"]["kgco2e_per_unit"] is None
     assert data["base_year"] is None and data["change_vs_base_year"] is None  # it is the base
     assert data["unchecked_factors"] == {"lines": 2, "kgco2e": 3620.0, "share_pct": 100.0}
-    # France has no bundled residual mix: the electricity line's market-based figure stays
-    # location-based, and the method says so for that line (alice reads English).
+    # No supplier contract: the electricity line's market-based figure takes France's AIB
+    # residual mix of 2024, 10,000 kWh × 0.02352 = 235.2 kg, and the method says so for that line
+    # (alice reads English). Until December 2026 France had none and it stayed at 520 kg.
     [warning] = data["warnings"]
-    assert "No residual mix for FR" in warning["message"] and data["warnings_omitted"] == 0
+    assert "residual mix of FR 2024" in warning["message"] and data["warnings_omitted"] == 0
+    assert data["scope2_market_kgco2e"] == pytest.approx(235.2)
 
 
 # ---- Writing -----------------------------------------------------------------------------------
