@@ -40,7 +40,7 @@ def test_compute_with_the_bundled_library(tmp_path: Path) -> None:
     assert out["by_poste"]["1.2"] == pytest.approx(3100)
     assert out["by_scope"] == pytest.approx({"1": 3100, "2": 650, "3": 5.86})
     assert out["biogenic_co2_kg"] == 0
-    assert out["factor_library"] == "carbon-bundled 2026.2"
+    assert out["factor_library"] == "carbon-bundled 2026.3"
     assert set(out["by_poste"]) >= {"1.1", "4.1", "6.1"}
     assert out["uncertainty_kgco2e"] > 0
 
@@ -189,14 +189,15 @@ def test_compute_json_lists_warnings_with_file_line_numbers(tmp_path: Path) -> N
         # Line 2: 12 k€ TTC at 20 % = 10 k€ HT × 150 (IT services ratio) = 1,500 kg
         "4.5,bundled:money-services-it,12,k€ TTC,FR,\n"
         # Line 3: the French grid for an Italian site → the Italian (ISPRA 2022) factor:
-        # 1,000 kWh × 0.2655 = 265.5 kg; market-based: residual mix IT 2023, 1,000 × 0.457.
+        # 1,000 kWh × 0.2655 = 265.5 kg; market-based: AIB residual mix IT 2023,
+        # 1,000 × 0.50057 = 500.57 kg (0.457 until December 2026: a documented correction).
         "2.1,bundled:elec-fr-2022,1000,kWh,IT,\n"
         # Line 4: French diesel at an Italian site, no Italian variant: 100 L × 3.10 = 310 kg.
         "1.1,bundled:diesel-b7-fr,100,litre,IT,\n"
     )
     out = run_json(write(tmp_path, csv), "--year", "2023")
     assert out["total_kgco2e"] == pytest.approx(1500 + 265.5 + 310)
-    assert out["scope2_market_kgco2e"] == pytest.approx(457.0)
+    assert out["scope2_market_kgco2e"] == pytest.approx(500.57)
     lines = [w["line"] for w in out["warnings"]]
     # 2: VAT converted, ratio without price year; 3: variant used, residual mix; 4: no variant.
     assert lines == [2, 2, 3, 3, 4]

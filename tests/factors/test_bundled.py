@@ -13,6 +13,7 @@ import pytest
 from carbon.accounting.engine import compute
 from carbon.accounting.factors import FACTOR_COLUMNS, LibraryError
 from carbon.accounting.postes import POSTES_BY_CODE
+from carbon.accounting.uncertainty import UncertaintyScale
 from carbon.accounting.units import conversion_factor, is_known
 from carbon.factors.bundled import (
     BUNDLED_DIR,
@@ -25,6 +26,7 @@ from carbon.factors.bundled import (
     load_bundled_library,
     search_activities,
 )
+from carbon.i18n import use_locale
 
 
 @pytest.fixture(scope="module")
@@ -209,9 +211,46 @@ def test_every_member_country_has_its_own_grid_factor(by_id: pd.DataFrame) -> No
     mc = by_id.loc["bundled:elec-mc-2022"]
     assert mc["total_kgco2e"] == by_id.loc["bundled:elec-fr-2022", "total_kgco2e"]
     assert "French grid" in mc["note"]
-    # Values not checked against a primary source are labelled estimates.
-    for fid in ("bundled:elec-ch-2022", "bundled:elec-at-2022", "bundled:elec-si-2022"):
-        assert by_id.loc[fid, "estimate"] and by_id.loc[fid, "note"].startswith("ESTIMATE")
+    # Switzerland's value could not be checked against a primary source: a labelled estimate.
+    ch = by_id.loc["bundled:elec-ch-2022"]
+    assert ch["estimate"] and ch["note"].startswith("ESTIMATE") and "Searched here" in ch["note"]
+
+
+# The EEA's "GHG emission intensity of electricity generation", country level, data year 2023
+# (final inventory): Austria 59, Slovenia 166, Germany 316, Spain 140 gCO2e/kWh, / 1,000.
+EEA_2023 = {"AT": 0.059, "SI": 0.166, "DE": 0.316, "ES": 0.140}
+
+
+def test_neighbouring_grids_are_the_eea_published_2023_values(by_id: pd.DataFrame) -> None:
+    """Issue 14: Austria and Slovenia were estimates, Germany and Spain Electricity Maps values."""
+    lifts = find_activity("electricity-lifts")
+    assert lifts is not None
+    for country, kg in EEA_2023.items():
+        fid = f"bundled:elec-{country.lower()}-2023"
+        row = by_id.loc[fid]
+        assert lifts.factor_id_for(country) == fid
+        assert (row["country"], row["valid_year"], row["total_kgco2e"]) == (country, 2023, kg)
+        assert row["status"] == "valid" and not row["estimate"] and not row["checked"]
+        assert row["source"].startswith("European Environment Agency (EEA)")
+        assert "not from EEA's file itself here" in row["note"]
+        # The value it replaces stays for lines stored with it, archived, so that no variant
+        # choice picks it any more.
+        old = by_id.loc[f"bundled:elec-{country.lower()}-2022"]
+        assert old["status"] == "archived" and "SUPERSEDED (archived" in old["note"]
+        assert old["category_path"] == row["category_path"] and old["unit"] == row["unit"]
+
+
+def test_a_french_grid_line_in_austria_takes_the_eea_2023_mix() -> None:
+    # 1,000 kWh of the French mix (2022) at an Austrian site: the only valid Austrian grid factor
+    # is EEA 2023 (the 2022 estimate is archived): 1,000 × 0.059 = 59 kg, and the line says so.
+    lines = pd.DataFrame(
+        {"poste": ["2.1"], "factor_id": ["bundled:elec-fr-2022"], "quantity": [1000.0],
+         "unit": ["kWh"], "country": ["AT"]}
+    )  # fmt: skip
+    with use_locale("en"):  # warnings are read in the reader's locale
+        r = compute(lines, load_bundled_library(), UncertaintyScale())
+        assert r.total_kgco2e == pytest.approx(59.0)
+        assert any("variant bundled:elec-at-2023 was used" in w.message for w in r.warnings)
 
 
 def test_italian_grid_is_ispra_consumption_factor_per_year(by_id: pd.DataFrame) -> None:
@@ -395,7 +434,7 @@ def test_grid_electricity_follows_the_site_country() -> None:
     assert lifts.factor_id_for("FR") == "bundled:elec-fr-2022"
     assert lifts.factor_id_for(None) == "bundled:elec-fr-2022"
     assert lifts.factor_id_for("it") == "bundled:elec-it-2022"
-    assert lifts.factor_id_for("AT") == "bundled:elec-at-2022"
+    assert lifts.factor_id_for("AT") == "bundled:elec-at-2023"  # EEA 2023, methodology §6
     groomer = find_activity("groomer-diesel")
     assert groomer is not None and groomer.factor_id_for("IT") == groomer.default_factor_id
 

@@ -122,7 +122,7 @@ def test_period_and_lines(as_user: Any, world: World) -> None:
     period = c.get(f"/api/periods/{world.period_a.id}").json()
     assert period["year"] == 2024 and period["is_base_year"] is True
     assert period["status"] == "draft" and period["editable"] is True
-    assert period["factor_library"] == "carbon-bundled 2026.2"
+    assert period["factor_library"] == "carbon-bundled 2026.3"
     assert as_user("carol").get(f"/api/periods/{world.period_a.id}").json()["editable"] is False
     lines = c.get(f"/api/periods/{world.period_a.id}/lines").json()
     assert [(ln["poste"], ln["quantity"], ln["unit"]) for ln in lines] == [
@@ -150,7 +150,7 @@ def test_results(as_user: Any, world: World, db_session: Session) -> None:
         {"1": 219.203, "2": 58.138, "3": 0.0}, abs=1e-3
     )
     assert data["uncertainty_by_category"]["2"] == pytest.approx(58.138, abs=1e-3)
-    assert data["factor_library"] == "carbon-bundled 2026.2"
+    assert data["factor_library"] == "carbon-bundled 2026.3"
     cat1 = data["categories"][0]
     assert cat1["label"] == "Direct emissions" and cat1["postes"]["1.2"] == pytest.approx(3100)
     assert cat1["postes"]["1.5"] == 0.0  # poste 1.5 counts in category 1 (methodology §4)
@@ -161,10 +161,12 @@ def test_results(as_user: Any, world: World, db_session: Session) -> None:
     assert by_key["revenue_keur"]["kgco2e_per_unit"] is None
     assert data["base_year"] is None and data["change_vs_base_year"] is None  # it is the base
     assert data["unchecked_factors"] == {"lines": 2, "kgco2e": 3620.0, "share_pct": 100.0}
-    # France has no bundled residual mix: the electricity line's market-based figure stays
-    # location-based, and the method says so for that line (alice reads English).
+    # No supplier contract: the electricity line's market-based figure takes France's AIB
+    # residual mix of 2024, 10,000 kWh × 0.02352 = 235.2 kg, and the method says so for that line
+    # (alice reads English). Until December 2026 France had none and it stayed at 520 kg.
     [warning] = data["warnings"]
-    assert "No residual mix for FR" in warning["message"] and data["warnings_omitted"] == 0
+    assert "residual mix of FR 2024" in warning["message"] and data["warnings_omitted"] == 0
+    assert data["scope2_market_kgco2e"] == pytest.approx(235.2)
 
 
 # ---- Writing -----------------------------------------------------------------------------------

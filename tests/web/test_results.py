@@ -145,7 +145,10 @@ def test_dashboard_figures(as_user: Any, world: World) -> None:
     assert page.select_one("#poste-row-1-1 a") is None
     assert attr(page, "#poste-row-1-2", "class") == ""
     assert attr(page, "#poste-row-1-2 a", "href").endswith("/postes/1.2")
-    assert text(page, "#scope2-location") == text(page, "#scope2-market") == "0.5 t CO₂e"
+    # Market-based, no contract: the AIB residual mix of France 2024, 10,000 kWh × 0.02352 =
+    # 235.2 kg = 0.2 t (until December 2026 France had none: market = location = 0.5 t).
+    assert text(page, "#scope2-location") == "0.5 t CO₂e"
+    assert text(page, "#scope2-market") == "0.2 t CO₂e"
     sources = [text(tr, "td:nth-of-type(2)") for tr in page.select("#sources tbody tr")]
     assert sources == ["Snow groomer diesel", "Building electricity (offices, workshops, hotels)"]
     # Both bundled factors are unchecked: 100 % of 3.6 t rests on them.
@@ -348,7 +351,7 @@ def test_poste_lists_its_lines_and_their_factor(as_user: Any, world: World) -> N
     assert cells[4:7] == ["520.0 kg CO₂e", "100.0%", "± 11.2% ± 58.1 kg CO₂e"]
     factor = page.select_one("[id='factor-bundled:elec-fr-2022']")
     facts = text(factor)
-    for expected in ("0.052 kg CO₂e per kWh", "Nos Gestes Climat", "carbon-bundled 2026.2",
+    for expected in ("0.052 kg CO₂e per kWh", "Nos Gestes Climat", "carbon-bundled 2026.3",
                      "± 10% (ADEME default class)", "not checked against ADEME", "FR",
                      "no split in the source"):  # fmt: skip
         assert expected in facts
@@ -386,7 +389,8 @@ def test_method_warnings_are_listed_with_their_line(
     as_user: Any, world: World, db_session: Session
 ) -> None:
     # Company B is Italian, its 2024 electricity has no supplier contract: the market-based
-    # figure takes the AIB residual mix of Italy 2024, 20,000 kWh × 0.441 = 8,820 kg, and the
+    # figure takes the AIB residual mix of Italy 2024, 20,000 kWh × 0.44120 = 8,824 kg (0.441
+    # until December 2026, 8,820 kg: a documented correction, methodology §12), and the
     # page says so next to the line's number. A French line of 2024 spent VAT-included:
     # 1,200 € TTC / 1.20 = 1 k€ HT (the bundled ratio has no price year: said, not deflated).
     line_id = db_session.scalars(
@@ -397,7 +401,7 @@ def test_method_warnings_are_listed_with_their_line(
     assert len(items) == 1 and "residual mix of IT 2024" in items[0]
     assert items[0].startswith(f"Line {line_id}:")
     result = compute_period(db_session, world.period_b)
-    assert result.scope2_market_kgco2e == pytest.approx(8820.0)
+    assert result.scope2_market_kgco2e == pytest.approx(8824.0)
     f.make_line(db_session, world.period_a, poste="4.5", factor_id="bundled:money-services-it",
                 quantity=1200, unit="€ TTC")  # fmt: skip
     page = soup(as_user("alice").get(f"/periods/{world.period_a.id}/results"))
