@@ -175,3 +175,18 @@ def test_a_formula_like_label_is_neutralised_and_read_back(db_session: Session) 
     assert ",'=HYPERLINK(1)," in text
     rules, issues = read_rule_csv(text, rule_context(db_session))
     assert issues == [] and rules["64"].label == "=HYPERLINK(1)"
+
+
+def test_a_copy_of_the_shipped_file_is_read_with_its_translations(db_session: Session) -> None:
+    """The shipped file's label_fr / physical_hint_it columns are accepted; a coach's rule keeps
+    one label: English where given, else the first translation the row has."""
+    text = (
+        "prefix,treatment,poste,factor_id,overlaps,label_en,label_fr,label_it,"
+        "physical_hint,physical_hint_fr,physical_hint_it,note\n"
+        "6251,physical,3.5,,,Travel,Voyages,Viaggi,km,,,\n"
+        "6256,physical,3.5,,,,Missions FR,Missioni,,km par mode,,\n"
+    )
+    rules, issues = read_rule_csv(text, rule_context(db_session))
+    assert issues == []
+    assert (rules["6251"].label, rules["6251"].physical_hint) == ("Travel", "km")
+    assert (rules["6256"].label, rules["6256"].physical_hint) == ("Missions FR", "km par mode")

@@ -202,3 +202,20 @@ def test_a_prefix_added_twice_at_once_is_refused_by_the_constraint(
     assert "already a rule for 601" in soup(second).select_one("#f-prefix-error").text  # type: ignore[union-attr]
     rows = db_session.scalars(select(MappingRule)).all()
     assert [(r.prefix, r.factor_id) for r in rows] == [("601", "bundled:money-metal-products")]
+
+
+def test_a_shipped_rule_is_shown_in_the_readers_words(as_user: Any, world: World) -> None:
+    """pcg_rules.csv carries French and Italian labels and hints; the poste is named."""
+    client = as_user("carol")
+    page = client.get(f"/cohorts/{cohort_a(world).id}/rules")
+    token = soup(page).select_one("input[name=csrf_token]")["value"]  # type: ignore[index]
+    url = f"/cohorts/{cohort_a(world).id}/rules"
+    client.post("/lang", data={"lang": "it", "next": url, "csrf_token": token})
+    row = soup(client.get(url)).select_one("#rule-6251")
+    assert row is not None
+    assert "Viaggi e trasferte" in row.text and "pernottamenti in albergo" in row.text
+    assert "Travel" not in row.text
+    assert "3.5 " in row.text  # the poste with its name, never a bare number
+    # Overriding it starts from the reader's words too.
+    form = soup(client.get(f"{url}?from=6251")).select_one("#rule-form input[name=label]")
+    assert form is not None and form["value"] == "Viaggi e trasferte"

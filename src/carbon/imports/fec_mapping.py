@@ -38,6 +38,8 @@ TREATMENTS: Final = ("spend", "physical", "excluded", "not_purchase")
 LAYERS: Final = ("default", "cohort", "company", "file")
 PURCHASE_CLASSES: Final = ("60", "61", "62")
 DEFAULT_RULES_FILE: Final = "pcg_rules.csv"
+# The shipped file's translated columns (a coach's own rules are in the coach's words).
+TRANSLATED: Final = ("label_fr", "label_it", "physical_hint_fr", "physical_hint_it")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,14 @@ class AccountRule:
     note: str = ""
     # The layer it comes from (LAYERS): the preview says whose rule mapped an account.
     origin: str = "default"
+    # The shipped rules' label and hint in the other languages: (("label_fr", "…"), …).
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def text(self, name: str, locale: str) -> str:
+        """``label`` or ``physical_hint`` in ``locale`` when the rule has it, else as written."""
+        wanted = f"{name}_{locale.split('_')[0]}"
+        shown = next((text for key, text in self.translations if key == wanted and text), "")
+        return shown or str(getattr(self, name))
 
 
 @dataclass(frozen=True)
@@ -117,11 +127,13 @@ def parse_rules(text: str, origin: str = "default") -> list[AccountRule]:
         if treatment == "spend" and (factor_id is None or poste is None):
             raise ValueError(f"line {number}: a 'spend' rule needs a poste and a factor_id")
         overlaps = tuple(o.strip() for o in (row.get("overlaps") or "").split("|") if o.strip())
+        texts = ((key, (row.get(key) or "").strip()) for key in TRANSLATED)
+        translations = tuple((key, text) for key, text in texts if text)
         rules.append(
             AccountRule(
                 prefix, treatment, poste, factor_id, overlaps,
                 (row.get("label_en") or "").strip(), (row.get("physical_hint") or "").strip(),
-                (row.get("note") or "").strip(), origin,
+                (row.get("note") or "").strip(), origin, translations,
             )
         )  # fmt: skip
     return rules

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from carbon.i18n import use_locale
+from carbon.imports.fec_mapping import TRANSLATED
 from carbon.inputs.mapping_rule import CSV_COLUMNS, MappingRuleIn
 from carbon.inputs.messages import InputError, message
 from carbon.inputs.validate import validated
@@ -58,7 +59,7 @@ def read_rule_csv(
     issues = [
         RuleIssue(1, name, "this column is not expected")
         for name in header
-        if name not in CSV_COLUMNS
+        if name not in CSV_COLUMNS and name not in TRANSLATED
     ]
     issues += [
         RuleIssue(1, name, "this column is missing")
@@ -77,6 +78,12 @@ def read_rule_csv(
             issues.append(RuleIssue(number, "", "more fields than the header has columns"))
             continue
         values = {FIELD_OF.get(k.strip(), k.strip()): (v or "") for k, v in row.items()}
+        # A copy of the shipped file: a coach's rule has one label and one hint, in their words;
+        # the shipped translations fill them only where the file leaves them blank.
+        for key in TRANSLATED:
+            text, name = values.pop(key, "").strip(), key.rsplit("_", 1)[0]
+            if text and not values.get(name, "").strip():
+                values[name] = text
         for name in TEXTS:
             values[name] = _restore(values.get(name, "").strip())
         try:

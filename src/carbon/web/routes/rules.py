@@ -35,6 +35,7 @@ from carbon.db.mapping_rules import (
 from carbon.db.models import Cohort, Company, MappingRule
 from carbon.i18n import N_, get_locale
 from carbon.i18n import gettext as _
+from carbon.imports.fec_mapping import AccountRule
 from carbon.inputs.mapping_rule import MAX_PREFIX, MappingRuleIn
 from carbon.inputs.messages import InputError, message
 from carbon.inputs.validate import validated
@@ -77,6 +78,9 @@ def _rule_or_404(session: Session, owner: Owner, rule_id: int) -> MappingRule:
 
 def _form_of(rule: MappingRule | Any) -> dict[str, str]:
     form = {name: str(getattr(rule, name, "") or "") for name in FIELDS}
+    if isinstance(rule, AccountRule):  # a shipped rule speaks the reader's language
+        form["label"] = rule.text("label", get_locale())
+        form["physical_hint"] = rule.text("physical_hint", get_locale())
     if isinstance(rule, MappingRule):
         form["version_id"] = str(rule.version_id)
     else:  # a rule of a layer below, overridden: its overlaps are a tuple
@@ -121,6 +125,7 @@ def _context(
         "layer_label": lambda k: _(LAYER_LABELS[k]) if k in LAYER_LABELS else k,
         "postes": [(p.code, f"{p.code} {p.label(locale)}") for p in POSTES],
         "max_prefix": MAX_PREFIX,
+        "locale": locale,
     }
 
 
