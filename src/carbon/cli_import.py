@@ -125,8 +125,26 @@ def _print_plan(plan: object) -> None:
             f"left out, physical data already entered ({activity}): {line.account} "
             f"{line.supplier_label or line.supplier} {_euros(line.amount_eur)}"
         )
+    _print_prices(plan.prices)
     for warning in plan.warnings:
         out.print(f"warning: {warning}")
+
+
+def _print_prices(notes: tuple[Any, ...]) -> None:
+    """Which planned spend lines the engine deflates to their ratio's prices, and which not
+    (in English, as the rest of the command's output)."""
+    from carbon.i18n import use_locale
+
+    deflated = sum(1 for note in notes if note.deflated)
+    if notes:
+        out.print(
+            f"prices: {deflated} spend line(s) deflated to their ratio's price year, "
+            f"{len(notes) - deflated} not deflated"
+        )
+    with use_locale("en"):
+        for note in notes:
+            out.print(f"{'deflated' if note.deflated else 'not deflated'}: {note.comment} — "
+                      f"{note.message}", highlight=False, markup=False)  # fmt: skip
 
 
 @import_app.command("fatturapa")
@@ -173,6 +191,7 @@ def import_fatturapa(
                       f"{_euros(line.amount_eur)}")  # fmt: skip
         if plan.outside_period:
             out.print(f"{plan.outside_period} invoice line(s) dated outside {year}: left out")
+        _print_prices(plan.prices)
         _finish(plan, commit, f"{owner.name} {year}",
                 lambda: store_invoice_import(session, None, period, plan))  # fmt: skip
 

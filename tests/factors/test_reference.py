@@ -20,7 +20,7 @@ def test_bundled_reference_data_covers_france_and_italy() -> None:
     ref = load_reference_data()
     for country in ("FR", "IT"):
         years = sorted(y for c, y in ref.price_index if c == country)
-        assert years == list(range(2015, 2025)), country
+        assert years == list(range(2015, 2026)), country
         assert ref.price_index[(country, 2015)].value == 100.0  # base 2015 = 100
     assert ref.residual("IT", 2023) is not None
     assert all(mix.kgco2e_per_kwh > 0 for mix in ref.residual_mix.values())  # never a zero
@@ -97,8 +97,10 @@ def test_insee_annual_averages_are_the_means_of_the_monthly_indices() -> None:
     # 2020 1,257.25 / 12 = 104.7708 → 104.77; 2021 1,277.88 / 12 = 106.49;
     # 2022 1,345.09 / 12 = 112.0908 → 112.09; 2023 1,411.15 / 12 = 117.5958 → 117.60.
     assert [fr[y] for y in range(2018, 2024)] == [103.12, 104.27, 104.77, 106.49, 112.09, 117.60]
-    # 2024 is still chained: 117.60 × 1.020 = 119.952 → 119.95.
+    # 2024 is still chained: 117.60 × 1.020 = 119.952 → 119.95; and 2025 from it with INSEE's
+    # 2025 annual average inflation, +0.9 %: 119.95 × 1.009 = 121.02955 → 121.03.
     assert fr[2024] == 119.95
+    assert fr[2025] == 121.03
     # The same monthly series gives 2015-2017 as the CNR reproduction: 1,200.02 / 12 = 100.00,
     # 1,202.29 / 12 = 100.19, 1,214.81 / 12 = 101.23.
     assert [fr[y] for y in (2015, 2016, 2017)] == [100.0, 100.19, 101.23]

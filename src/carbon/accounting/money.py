@@ -40,6 +40,22 @@ _CATEGORY_ALIASES: dict[str, str] = {
                      "super-ridotta", "aliquota minima"), "reduced"),
 }  # fmt: skip
 
+# What the deflation says of each spend line (the imports from the books show these in their plan).
+NO_PRICE_YEAR = N_("Spend not deflated: the monetary ratio states no price year.")
+NO_PRICE_INDEX = N_(
+    "Spend of %(spend)s not deflated to %(ratio)s: no price index of %(country)s for both years."
+)
+DEFLATED = N_(
+    "Spend of %(spend)s deflated to %(ratio)s prices with %(series)s: "
+    "× %(ratio_value)s / %(spend_value)s."
+)
+DEFLATED_UNVERIFIED = N_(
+    "Spend of %(spend)s deflated to %(ratio)s prices with %(series)s: "
+    "× %(ratio_value)s / %(spend_value)s (index values not verified against "
+    "the publisher's table)."
+)
+PRICE_NOTICES = frozenset({NO_PRICE_YEAR, NO_PRICE_INDEX, DEFLATED, DEFLATED_UNVERIFIED})
+
 _VAT_INCLUDED = re.compile(r"(?:^|\s)(ttc|iva inclusa|ivato|incl\.? vat|vat incl\.?|tva comprise)$")
 
 
@@ -133,10 +149,7 @@ def _deflate(
 ) -> None:
     known = np.isfinite(spend_year)
     no_ratio_year = known & ~np.isfinite(ratio_year)
-    out.warnings += warn(
-        line_no[no_ratio_year],
-        N_("Spend not deflated: the monetary ratio states no price year."),
-    )
+    out.warnings += warn(line_no[no_ratio_year], NO_PRICE_YEAR)
     differ = known & np.isfinite(ratio_year) & (spend_year != ratio_year)
     index_country = np.where(country != "", country, ratio_country)
     for c, s, r in sorted(
@@ -147,22 +160,10 @@ def _deflate(
         base = reference.price_index.get((c, r))
         now = reference.price_index.get((c, s))
         if base is None or now is None:
-            out.warnings += warn(
-                line_no[mask],
-                N_("Spend of %(spend)s not deflated to %(ratio)s: no price index of %(country)s "
-                   "for both years."),
-                spend=s, ratio=r, country=c or "?",
-            )  # fmt: skip
+            out.warnings += warn(line_no[mask], NO_PRICE_INDEX, spend=s, ratio=r, country=c or "?")
             continue
         out.multiplier[mask] *= base.value / now.value
-        template = (
-            N_("Spend of %(spend)s deflated to %(ratio)s prices with %(series)s: "
-               "× %(ratio_value)s / %(spend_value)s.")
-            if base.verified and now.verified
-            else N_("Spend of %(spend)s deflated to %(ratio)s prices with %(series)s: "
-                    "× %(ratio_value)s / %(spend_value)s (index values not verified against "
-                    "the publisher's table).")
-        )  # fmt: skip
+        template = DEFLATED if base.verified and now.verified else DEFLATED_UNVERIFIED
         out.warnings += warn(
             line_no[mask], template, spend=s, ratio=r, series=now.series,
             ratio_value=f"{base.value:g}", spend_value=f"{now.value:g}",

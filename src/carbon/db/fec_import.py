@@ -3,9 +3,11 @@
 The CLI (``carbon import fec``) and the web import both come here, so the same rules apply: the
 proposal is built from the period's dates and the activities it already holds (overlap with
 physical data), every line is checked by the engine against the period's pinned library before
-anything is written, the lines go in through :func:`carbon.db.activity_lines.add_lines` (audited,
-refused on a period that is not a draft), and a file already imported into the period changes
-nothing the second time.
+anything is written, as it will be computed once stored (the company's country, the period's
+year: so the plan says which spends are deflated to their ratio's prices and which cannot be),
+the lines go in through :func:`carbon.db.activity_lines.add_lines` (audited, refused on a period
+that is not a draft), and a file already imported into the period changes nothing the second
+time.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carbon.accounting import money
 from carbon.accounting.engine import ComputationError, encode_lines
+from carbon.accounting.notices import LineWarning
+from carbon.accounting.reference import ReferenceData
 from carbon.accounting.uncertainty import UncertaintyScale
 from carbon.db.activity_lines import add_lines
 from carbon.db.compute import library_for
 from carbon.db.models import ActivityLine, ReportingPeriod
+from carbon.factors.reference import load_reference_data
 from carbon.imports.fec import FecIssue, FecLedger
 from carbon.imports.fec_mapping import AccountRule, FecProposal, activity_rows, propose
 
@@ -39,6 +45,7 @@ class FecImport:
     already_imported: bool
     stored: int = 0
     warnings: tuple[FecIssue, ...] = ()
+    prices: tuple[PriceNote, ...] = ()
 
 
 def evidence_tag(ledger: FecLedger) -> str:
@@ -53,14 +60,47 @@ def already_imported(session: Session, period: ReportingPeriod, tag: str) -> boo
     return session.execute(stmt.limit(1)).first() is not None
 
 
-def check_rows(session: Session, period: ReportingPeriod, rows: list[dict[str, Any]]) -> None:
-    """The engine's check of every row against the period's library; FecImportError names the
-    first bad row by its comment (account or supplier)."""
+@dataclass(frozen=True)
+class PriceNote:
+    """What the engine will do to the prices of a planned spend line: deflated to the ratio's
+    year, or why not (``row`` indexes the plan's rows)."""
+
+    row: int
+    comment: str
+    warning: LineWarning
+
+    @property
+    def deflated(self) -> bool:
+        return self.warning.template in (money.DEFLATED, money.DEFLATED_UNVERIFIED)
+
+    @property
+    def message(self) -> str:
+        return self.warning.message
+
+
+def check_rows(
+    session: Session,
+    period: ReportingPeriod,
+    rows: list[dict[str, Any]],
+    reference: ReferenceData | None = None,
+) -> tuple[PriceNote, ...]:
+    """The engine's check of every row against the period's library, as the rows will be
+    computed once stored (the company's country, the period's year, the price indices);
+    FecImportError names the first bad row by its comment (account or supplier).
+
+    Returns what the deflation does to each spend row (methodology §8), for the plan to say."""
     if not rows:
-        return
+        return ()
     frame = pd.DataFrame(rows)
+    frame["country"] = period.company.country or ""
     try:
-        encode_lines(frame, library_for(session, period.library_version_id), UncertaintyScale())
+        enc = encode_lines(
+            frame,
+            library_for(session, period.library_version_id),
+            UncertaintyScale(),
+            reference=reference if reference is not None else load_reference_data(),
+            year=period.year,
+        )
     except ComputationError as exc:
         first = exc.errors[0]
         row = rows[first.line - 1] if 0 < first.line <= len(rows) else {}
@@ -68,6 +108,11 @@ def check_rows(session: Session, period: ReportingPeriod, rows: list[dict[str, A
             f"{row.get('comment', '')}: {first.message} (the rule's factor is not usable with "
             "this period's factor library: map it to a factor of that library)"
         ) from None
+    return tuple(
+        PriceNote(w.line - 1, str(rows[w.line - 1].get("comment", "")), w)
+        for w in enc.warnings
+        if w.template in money.PRICE_NOTICES and 0 < w.line <= len(rows)
+    )
 
 
 def plan_fec_import(
@@ -76,6 +121,7 @@ def plan_fec_import(
     ledger: FecLedger,
     rules: Mapping[str, AccountRule],
     company_siren: str | None = None,
+    reference: ReferenceData | None = None,
 ) -> FecImport:
     """What importing ``ledger`` into ``period`` would store (the preview); nothing is written."""
     existing = session.scalars(
@@ -88,7 +134,7 @@ def plan_fec_import(
         existing_activities=[a for a in existing if a],
     )  # fmt: skip
     rows = activity_rows(proposal, ledger)
-    check_rows(session, period, rows)
+    prices = check_rows(session, period, rows, reference)
     warnings = list(ledger.warnings)
     if company_siren and ledger.siren and company_siren.replace(" ", "") != ledger.siren:
         warnings.append(
@@ -103,6 +149,7 @@ def plan_fec_import(
         rows,
         already_imported(session, period, evidence_tag(ledger)),
         warnings=tuple(warnings),
+        prices=prices,
     )
 
 

@@ -23,6 +23,8 @@ from a38.fattura import auto_from_etree
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
+from carbon.imports.a38_nocopy import no_copies
+
 MAX_INVOICE_BYTES: Final = 5 * 1024 * 1024
 MAX_FILES: Final = 5_000
 MAX_UNCOMPRESSED: Final = 500 * 1024 * 1024
@@ -87,7 +89,8 @@ def parse_invoice(data: bytes, file_name: str) -> list[InvoiceLine]:
     if not root.tag.endswith("FatturaElettronica"):
         raise InvoiceError(f"{file_name}: not a FatturaPA invoice (root element {root.tag})")
     try:
-        fattura = auto_from_etree(root)
+        with no_copies():  # the same tree, 6 times faster (carbon.imports.a38_nocopy)
+            fattura = auto_from_etree(root)
     except Exception as exc:  # a38 raises plain exceptions on a malformed tree
         raise InvoiceError(f"{file_name}: not a FatturaPA 1.2 invoice ({exc})") from None
     vat_id, supplier = _supplier(fattura)
