@@ -122,3 +122,21 @@ def test_a_bad_line_spoils_only_its_period(db_session: Session, period) -> None:
     assert got[period.id][0].total_kgco2e == pytest.approx(520.0)  # type: ignore[union-attr]
     with pytest.raises(db_compute.ComputationError, match="unknown factor 'no-such-factor'"):
         compute_period(db_session, bad)
+
+
+@pytest.mark.parametrize("where", ["company", "site"])
+def test_a_new_country_is_a_new_result(db_session: Session, kept: Computations, where: str) -> None:
+    """A line's country is its site's, else its company's: moving either to Italy changes the
+    factor the line takes, so the kept result must not be served again."""
+    version = save_library(db_session, load_bundled_library(), source="bundled")
+    company = f.make_company(db_session, country="FR")
+    site = f.make_site(db_session, company, country="FR")
+    p = f.make_period(db_session, company=company, library_version=version, year=2022)
+    f.make_line(db_session, p, factor_id="bundled:elec-fr-2022", quantity=10_000, unit="kWh",
+                site_id=site.id if where == "site" else None)  # fmt: skip
+    # In France: 10,000 kWh × 0.052 = 520 kg.
+    assert compute_period(db_session, p).total_kgco2e == pytest.approx(520.0)
+    (site if where == "site" else company).country = "IT"
+    db_session.flush()
+    # In Italy the line takes ISPRA's 2022 factor: 10,000 kWh × 0.2655 = 2,655 kg.
+    assert compute_period(db_session, p).total_kgco2e == pytest.approx(2655.0)

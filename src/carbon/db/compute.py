@@ -8,7 +8,8 @@ built by the application factory (or the CLI) from its settings and carried by e
 sessions (``session.info``): the deployment's data-quality scale, loaded libraries by content
 digest (the same content is the same library), and results per period and library version with
 the period's ``(line_count, lines_revision)``, which carbon.db.line_stats renews with every
-insert, change or delete of one of its lines. A kept result is therefore never stale, whoever
+insert, change or delete of one of its lines, and with a change of its site's or company's
+country (the country chooses factors). A kept result is therefore never stale, whoever
 wrote the lines (this process, another worker, ``carbon restore``, an import), and a cohort
 page recomputes only what changed, reading one row per period instead of aggregating its lines.
 A session without one (a test's, a script's) computes with the methodology's default scale and
