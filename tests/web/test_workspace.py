@@ -156,3 +156,19 @@ def test_empty_period_and_results_say_what_to_do(
     assert "has not entered any activity line" in coach_view
     results = alice.get(f"/periods/{world.period_a.id}/results").text
     assert "No results yet: this year has no activity line." in results
+
+
+def test_a_year_without_lines_cannot_be_submitted(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    for line in list(world.period_a.lines):
+        db_session.delete(line)
+    db_session.flush()
+    c = as_user("alice")
+    page = c.get(f"/periods/{world.period_a.id}").text
+    assert 'id="submit-needs-lines"' in page and 'name="confirm"' not in page
+    r = c.form(f"/periods/{world.period_a.id}/submit", {"confirm": "yes"}, follow_redirects=False)
+    assert r.status_code == 409
+    assert "cannot be submitted" in r.text
+    db_session.refresh(world.period_a)
+    assert world.period_a.status == "draft"

@@ -105,6 +105,7 @@ def period_context(
     for line in sorted(period.lines, key=lambda ln: ln.id):
         by_poste.setdefault(line.poste, []).append(line)
     locale = get_locale()
+    submittable = period.status == "draft" and can_enter_data(principal, period.company_id)
     return {
         "period": period,
         "company": period.company,
@@ -115,7 +116,8 @@ def period_context(
         "lines_by_poste": by_poste,
         "postes_in_use": [p for p in POSTES if p.code in by_poste],
         "editable": can_edit_period(principal, period),
-        "can_submit": period.status == "draft" and can_enter_data(principal, period.company_id),
+        "can_submit": submittable and period.line_count > 0,
+        "submit_needs_lines": submittable and period.line_count == 0,
         "can_validate": period.status == "submitted"
         and can_coach_company(session, principal, period.company_id),
         "sites": list(session.scalars(select(Site).where(Site.company_id == period.company_id))),
@@ -144,6 +146,10 @@ def submit_period(
         raise HTTPException(403, _("Only the company itself submits its footprint."))
     if period.status != "draft":
         raise HTTPException(409, _("Only a draft period can be submitted."))
+    if period.line_count == 0:
+        raise HTTPException(
+            409, _("A year without any line cannot be submitted: enter its lines first.")
+        )
     if form.get("confirm") != "yes":
         # Submitting makes the year read-only: it is done only when the person says they mean it.
         ctx = period_context(session, principal, period)
