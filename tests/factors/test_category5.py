@@ -28,6 +28,7 @@ from carbon.factors.bundled import (
     load_bundled_library,
     search_activities,
 )
+from carbon.i18n import use_locale
 
 USE = 2_364_775.0
 END_OF_LIFE = 10_428.0
@@ -125,3 +126,27 @@ def test_search_finds_the_manufacturer_entries() -> None:
         a.activity_id for a in search_activities("impianti venduti", "it")
     ]
     assert search_activities("SF6", "en")[0].activity_id == "sf6-switchgear"
+
+
+def test_the_site_country_does_not_swap_the_factor_of_products_used_abroad() -> None:
+    # A French maker (its lines are in FR) sells a lift that runs in Italy: 10,000 kWh of the
+    # Italian grid × 0.2655 = 2,655 kg in 5.1, kept Italian and not flagged. The same factor on
+    # the company's own electricity (2.1) is swapped for the French mix: 10,000 × 0.052 = 520 kg,
+    # and the line says so.
+    lines = pd.DataFrame(
+        {"poste": ["5.1", "2.1"], "factor_id": ["bundled:elec-it-2022"] * 2,
+         "quantity": [10_000.0, 10_000.0], "unit": ["kWh", "kWh"], "country": ["FR", "FR"]}
+    )  # fmt: skip
+    with use_locale("en"):  # warnings are worded in the reader's locale, when read
+        r = compute(lines, load_bundled_library(), line_numbers=[1, 2])
+        assert any("FR variant bundled:elec-fr-2022 was used" in w.message for w in r.warnings)
+    assert r.by_poste["5.1"] == pytest.approx(2655.0)
+    assert r.by_poste["2.1"] == pytest.approx(520.0)
+    assert {w.line for w in r.warnings} == {2}  # its variant (and its scope-2 market basis)
+    # End of life abroad: a French factor at an Italian site is computed as named and flagged.
+    eol = pd.DataFrame(
+        {"poste": ["5.3"], "factor_id": ["bundled:eol-weee-average"], "quantity": [1.0],
+         "unit": ["tonne"], "country": ["IT"]}
+    )  # fmt: skip
+    r = compute(eol, load_bundled_library())
+    assert r.by_poste["5.3"] == pytest.approx(1995.0) and not r.warnings

@@ -43,3 +43,16 @@ def test_results_and_poste_pages_show_5_1_and_5_3(
     assert _text(page, "#poste-total") == "5.20 t CO₂e"
     page = BeautifulSoup(c.get(f"/periods/{period.id}/postes/5.3").text, "html.parser")
     assert _text(page, "#poste-total") == "1.80 t CO₂e"
+
+
+def test_a_french_makers_lift_running_in_italy_keeps_the_italian_grid(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    # Company A is French: its lines are in FR. 20 MWh of the Italian grid used by a lift it
+    # sold to Italy: 20,000 kWh × 0.2655 = 5,310 kg in 5.1, not the French mix (1,040 kg).
+    period = world.period_a
+    f.make_line(db_session, period, poste="5.1", factor_id="bundled:elec-it-2022",
+                quantity=20, unit="MWh")  # fmt: skip
+    c = as_user("alice")
+    page = BeautifulSoup(c.get(f"/periods/{period.id}/postes/5.1").text, "html.parser")
+    assert _text(page, "#poste-total") == "5.31 t CO₂e"
