@@ -5,7 +5,9 @@ factor is for another country, the library's variant of that factor for the line
 the valid factor of the same category and unit for that country, of the same year when there is
 one, else of the latest year. Without a variant the line is computed with the factor it names and
 a warning says so (methodology §6). Monaco is on the French grid and in the French customs and VAT
-territory: a French factor is Monaco's own when the library has no Monegasque one.
+territory: a French factor is Monaco's own when the library has no Monegasque one. Lines of the
+use and end of life of sold products (5.1, 5.3) are left alone: they happen where the products
+are, and their factor names that country (methodology §16).
 """
 
 from __future__ import annotations
@@ -16,10 +18,23 @@ import pandas as pd
 
 from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.notices import LineWarning, warn
+from carbon.accounting.postes import POSTES, SOLD_PRODUCT_POSTES
 from carbon.i18n import N_
 
 # Countries whose lines may use another country's factors without a warning.
 SAME_FACTORS_AS: dict[str, str] = {"MC": "FR"}
+
+
+_SOLD = np.array([p.code in SOLD_PRODUCT_POSTES for p in POSTES] + [False])
+
+
+def where_emitted(
+    country: npt.NDArray[np.object_], poste_idx: npt.NDArray[np.intp]
+) -> npt.NDArray[np.object_]:
+    """The country that chooses each line's variant: none ("") for the use and end of life of
+    sold products (5.1, 5.3), whose factor names the country where the products are."""
+    # A bad poste (-1) takes the trailing False: its line is refused anyway.
+    return np.where(_SOLD[poste_idx], "", country).astype(object)
 
 
 def _variant(library: FactorLibrary, pos: int, country: str) -> int:

@@ -207,7 +207,8 @@ def encode_lines(
         )
     factor_pos = f_map[f_codes]
     if ctx.has_country:  # methodology §6: the line's country chooses the factor's variant
-        factor_pos, chosen = countries.choose_variants(library, factor_pos, ctx.country, line_no)
+        where = countries.where_emitted(ctx.country, poste_idx)  # not for sold products (§16)
+        factor_pos, chosen = countries.choose_variants(library, factor_pos, where, line_no)
         notes += chosen
 
     # Quantities: numbers, finite, not negative.

@@ -101,6 +101,11 @@ POSTE_CODES: tuple[str, ...] = tuple(p.code for p in POSTES)
 ENERGY_POSTES: frozenset[str] = frozenset({"1.1", "1.2", "2.1", "2.2"})
 UPSTREAM_ENERGY_POSTE = "4.1"
 
+# Use and end of life of sold products happen where the products are, not at the company's
+# site: such a line's factor names the country of use (a lift sold to Italy runs on the Italian
+# grid), so the site's country does not swap it for its own variant (docs/methodology.md §16).
+SOLD_PRODUCT_POSTES: frozenset[str] = frozenset({"5.1", "5.3"})
+
 
 def normalise_poste(text: object) -> str:
     """Accept ``1.2``, ``1,2`` or ``" 1.2 "``; raise ``ValueError`` for anything else."""

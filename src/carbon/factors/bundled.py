@@ -41,7 +41,7 @@ from carbon.accounting.postes import normalise_poste
 from carbon.accounting.units import UnitError, conversion_factor, is_known
 from carbon.resources import resource
 
-BUNDLED_VERSION = "carbon-bundled 2026.3"
+BUNDLED_VERSION = "carbon-bundled 2026.4"
 BUNDLED_DIR = resource("emission_factors")
 _BUNDLED_RESOLVED = BUNDLED_DIR.resolve()
 FACTORS_FILE = "factors.csv"
