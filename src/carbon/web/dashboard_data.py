@@ -28,6 +28,7 @@ from carbon.db.compute import (
     scale_key,
     uncertainty_scale,
 )
+from carbon.db.mapping_rules import rules_for
 from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.factors.bundled import find_activity
 from carbon.i18n import get_locale
@@ -43,6 +44,7 @@ from carbon.web.results_view import (
     factor_record,
     own_figures,
 )
+from carbon.web.spend_view import from_books, rule_hints
 
 
 def factor_name(library: FactorLibrary, factor_id: str, locale: str) -> str:
@@ -58,15 +60,16 @@ def line_infos(
     line = ActivityLine
     rows = session.execute(
         select(line.id, line.activity_id, line.factor_id, line.data_quality, line.quantity,
-               line.unit, line.comment)
+               line.unit, line.comment, line.evidence_ref)
         .where(line.period_id == period.id)
         .order_by(line.id)
     ).all()  # fmt: skip
     infos = {}
-    for line_id, activity_id, factor_id, quality, quantity, unit, comment in rows:
+    for line_id, activity_id, factor_id, quality, quantity, unit, comment, evidence in rows:
         act = find_activity(activity_id) if activity_id else None
         label = act.name(locale) if act else factor_name(library, factor_id, locale)
-        infos[line_id] = LineInfo(line_id, label, quality, quantity, unit, comment)
+        infos[line_id] = LineInfo(line_id, label, quality, quantity, unit, comment, evidence,
+                                  activity_id)  # fmt: skip
     return infos
 
 
@@ -139,7 +142,8 @@ def load_dashboard(
     if own is None or own.result is not result:
         library = library_for(session, period.library_version_id)
         lines = line_infos(session, period, library, locale)
-        own = own_figures(result, library, lines, uncertainty_scale(session))
+        hints = rule_hints(lines, rules_for(session, period.company)) if from_books(lines) else {}
+        own = own_figures(result, library, lines, uncertainty_scale(session), hints)
         if kept is not None:
             kept.own.put(key, own)
     dashboard = compare_years(own, facts_of(period), locale, base, history)
