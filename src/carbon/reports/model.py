@@ -18,6 +18,7 @@ from carbon.accounting.montecarlo import MonteCarloResult
 from carbon.accounting.postes import POSTES, POSTES_BY_CODE, UPSTREAM_ENERGY_POSTE
 from carbon.accounting.results import ComputationResult
 from carbon.accounting.uncertainty import rank_sources
+from carbon.reports.vsme import EsrsE16, VsmeB3
 
 # Statuses of an action that count in the plan (an abandoned action is history, not a plan).
 LIVE_ACTION_STATUSES = ("identified", "planned", "in_progress", "done")
@@ -174,6 +175,8 @@ class PeriodReport:
     validated_on: date | None = None
     generated_on: date = field(default_factory=date.today)
     monte_carlo: MonteCarloResult | None = None  # the method annex's check, when asked for
+    # VSME B3 and ESRS E1-6, the objects `carbon export vsme` writes (reports/data_vsme.py)
+    vsme: tuple[VsmeB3, EsrsE16] | None = None
 
     @property
     def base(self) -> YearTotal | None:
