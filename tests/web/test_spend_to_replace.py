@@ -82,3 +82,24 @@ def test_the_account_is_read_from_the_fec_evidence_only() -> None:
     assert account_of("FEC 0123456789ab 6226/401EXP") == "6226"
     assert account_of("facture 2024-17") is None
     assert account_of(None) is None
+
+
+def test_a_coachs_new_hint_shows_at_once(as_user: Any, world: World, db_session: Session) -> None:
+    # The app keeps built dashboards (web/dashboard_data.Dashboards): a rule's edit must reach
+    # the page although no line changed.
+    _spend_lines(db_session, world)
+    alice = as_user("alice")
+    url = f"/periods/{world.period_a.id}/results"
+    assert text(soup(alice.get(url)), "#spend tbody tr:nth-of-type(2) td:nth-of-type(7)") == (
+        HINT_6226
+    )
+    rule = db_session.query(MappingRule).filter_by(company_id=world.company_a.id).one()
+    rule.physical_hint = "Hours billed by the auditors"
+    db_session.flush()
+    cell = text(soup(alice.get(url)), "#spend tbody tr:nth-of-type(2) td:nth-of-type(7)")
+    assert cell == "Hours billed by the auditors"
+    db_session.delete(rule)
+    db_session.flush()
+    # No rule left for 6226: the poste's hint (4.5, purchased services).
+    cell = text(soup(alice.get(url)), "#spend tbody tr:nth-of-type(2) td:nth-of-type(7)")
+    assert cell.startswith("Your suppliers' own footprint for the service")

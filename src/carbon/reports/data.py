@@ -277,5 +277,5 @@ def period_report(
         validated_on=validated,
         generated_on=today or date.today(),
         monte_carlo=run_monte_carlo(result.lines) if monte_carlo and lines else None,
-        vsme=vsme_figures(session, period, result),
+        vsme=vsme_figures(session, period, result, lib),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from carbon.accounting.energy import energy_use
+from carbon.accounting.factors import FactorLibrary
 from carbon.accounting.results import ComputationResult
 from carbon.db.compute import compute_period, library_for, period_lines
 from carbon.db.models import ReportingPeriod
@@ -20,13 +21,16 @@ from carbon.reports.vsme import EsrsE16, VsmeB3, build_b3, build_esrs_e1_6
 
 
 def vsme_figures(
-    session: Session, period: ReportingPeriod, result: ComputationResult | None = None
+    session: Session,
+    period: ReportingPeriod,
+    result: ComputationResult | None = None,
+    library: FactorLibrary | None = None,
 ) -> tuple[VsmeB3, EsrsE16]:
-    """B3 and E1-6 of ``period``; ``result`` when the caller has computed it already.
-    ComputationError when the period's lines cannot be computed."""
+    """B3 and E1-6 of ``period``; ``result`` and its pinned ``library`` when the caller has them
+    already. ComputationError when the period's lines cannot be computed."""
     result = result or compute_period(session, period)
     lines = period_lines(session, period.id)
-    library = library_for(session, period.library_version_id)
+    library = library or library_for(session, period.library_version_id)
     energy = energy_use(lines, library, load_energy_contents())
     b3 = build_b3(result, energy, company=period.company.name, year=period.year,
                   status=period.status, revenue_keur=period.revenue_keur)  # fmt: skip

@@ -292,6 +292,7 @@ class OwnFigures:
     unchecked: Reliance
     estimates: Reliance
     spend: tuple[SpendRow, ...] = ()
+    rules: tuple[Any, ...] = ()  # the account rules' revision the spend hints were read at
 
 
 def own_figures(
