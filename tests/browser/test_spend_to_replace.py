@@ -16,6 +16,7 @@ import pytest
 from carbon.config import PROJECT_ROOT
 
 from .conftest import parse_number, period_id, shoot
+from .test_lifecycle import AXE, WCAG
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +39,15 @@ def test_the_spend_lines_to_replace_in_french(company_page: Any) -> None:
     # French numbers: a decimal comma and a no-break space before "%".
     assert re.fullmatch(r"\d+,\d\u00a0%", rows.first.locator("td").nth(5).inner_text())
     assert rows.first.locator("td").nth(6).inner_text().strip()  # what would replace it
+    # WCAG 2 A/AA on the section, as test_lifecycle checks every page (axe-core, through the
+    # DevTools protocol: the page's CSP refuses injected scripts).
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
+    found = page.evaluate(
+        "tags => axe.run('#spend-to-replace', {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.help))",
+        WCAG,
+    )
+    assert found == []
     shoot(page, "results-spend-to-replace")
     if os.environ.get("CARBON_UPDATE_SCREENS") == "1":
         section.screenshot(path=str(SCREEN))
