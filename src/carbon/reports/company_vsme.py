@@ -38,7 +38,8 @@ def intensity_row(label: str, t_per_eur: float | None) -> list[object]:
     """An intensity, printed per million € (the export's per-€ figure × 10⁶); without a
     turnover the label says so and the value is "—"."""
     if t_per_eur is None:
-        return [f"{label} — {_('turnover not given')}", MISSING]
+        missing = _("turnover not given")  # outside the f-string: extracted for translation
+        return [f"{label} — {missing}", MISSING]
     return [label, num(t_per_eur * PER_MEUR, T_DIGITS)]
 
 
