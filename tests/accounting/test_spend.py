@@ -1,4 +1,4 @@
-"""The spend lines to replace first (methodology.md § 15), computed by hand."""
+"""The spend lines to replace first (methodology.md § 17), computed by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The results page's "replace the biggest spend lines first" (methodology.md § 15), by hand.
+"""The results page's "replace the biggest spend lines first" (methodology.md § 17), by hand.
 
 World's period_a (tests/web/conftest.py) holds two physical lines: 10 MWh of electricity (520 kg,
 variance 3,380 kg²) and 1,000 L of diesel (3,100 kg, variance 48,050 kg²). Two spend lines are

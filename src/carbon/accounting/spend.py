@@ -5,7 +5,7 @@ ratios (kgCO2e per k€ HT), the least precise factors there are. ADEME's method
 BEGES guide: improve first the data that weigh most) and the GHG Protocol's uncertainty guidance
 (Corporate Standard ch. 7; Scope 3 Standard ch. 7, replacing spend-based data with
 supplier-specific or average physical data where the category is significant) ask to replace first
-the spend data that weigh most, both in the total and in its uncertainty (methodology.md § 15).
+the spend data that weigh most, both in the total and in its uncertainty (methodology.md § 17).
 
 :func:`rank_spend_lines` takes the engine's line detail and returns the spend lines (those whose
 factor is per currency unit) with two shares:

@@ -1,6 +1,6 @@
 """The results page's "replace the biggest spend lines first": rows and what would replace each.
 
-The ranking is the engine's (:mod:`carbon.accounting.spend`, methodology.md § 15); this module
+The ranking is the engine's (:mod:`carbon.accounting.spend`, methodology.md § 17); this module
 names each line and says which physical data would replace it: the ``physical_hint`` of the
 account rule a line from the books was mapped by (``FEC <digest> <account>/<supplier>`` in its
 evidence), else a hint from the line's activity or poste, in the reader's language.
