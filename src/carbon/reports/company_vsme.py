@@ -10,6 +10,8 @@ otherwise print as zeros); "turnover not given" beside it when the year has none
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
@@ -18,7 +20,9 @@ from carbon.i18n import gettext as _
 from carbon.reports import labels
 from carbon.reports.layout import CONTENT_WIDTH, Col, Heading, para, table
 from carbon.reports.text import num
-from carbon.reports.vsme import EsrsE16, VsmeB3
+
+if TYPE_CHECKING:  # annotations only: vsme.py loads openpyxl, which a PDF does not need
+    from carbon.reports.vsme import EsrsE16, VsmeB3
 
 W = CONTENT_WIDTH
 MWH_DIGITS = 1
