@@ -312,3 +312,20 @@ def test_a_second_period_for_the_same_year_is_refused(empty_db: str) -> None:
     result = runner.invoke(app, ["period", "create", "--company", "1", "--year", "2026"])
     assert result.exit_code == 1
     assert "--year: 2026 is already open for company 1" in result.stderr
+
+
+def test_compute_json_lists_the_spend_lines_to_replace(tmp_path: Path) -> None:
+    csv = (
+        "poste;factor_id;quantity;unit;data_quality\n"
+        "2.1;bundled:elec-fr-2022;12,5;MWh;facture\n"  # 12,500 kWh × 0.052 = 650 kg, u² 0.0125
+        "4.5;bundled:money-services-intellectual;10;k€;estimation\n"  # 10 × 110 = 1,100, u² 0.34
+    )
+    out = run_json(write(tmp_path, csv))
+    # Only the k€ line, named by its line in the file (3). Share of the total 1,100 / 1,750 =
+    # 62.857 %; of the variance 0.34 × 1,100² = 411,400 over 411,400 + 0.0125 × 650² (5,281.25)
+    # = 98.733 %.
+    (spend,) = out["spend_to_replace"]
+    assert spend["line"] == 3 and spend["poste"] == "4.5"
+    assert spend["kgco2e"] == pytest.approx(1_100.0)
+    assert spend["share_total_pct"] == pytest.approx(62.857143)
+    assert spend["share_uncertainty_pct"] == pytest.approx(98.732544)

@@ -88,6 +88,8 @@ def compute_cmd(
     mc = run_monte_carlo(result.lines, draws, seed) if monte_carlo else None
     if as_json:
         payload = result.to_dict()
+        # The spend lines to replace first (methodology.md § 17); line = the CSV's line number.
+        payload["spend_to_replace"] = result.spend_to_replace().to_dict("records")
         if mc is not None:
             payload["monte_carlo"] = mc.to_dict()
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

@@ -1,14 +1,16 @@
 """``carbon export``: disclosures of a company's year for the people who ask for them.
 
 ``carbon export vsme --company ID --year YEAR --out FILE`` writes EFRAG's VSME basic-module B3
-(energy and GHG emissions) as JSON (``.json``) or into a workbook (``.xlsx``): EFRAG's template
-given with ``--template`` (its cells are found by their XBRL names), or carbon's own sheet.
-Only a validated or locked year is exported, unless ``--draft`` says the figures may still change.
+(energy and GHG emissions) as JSON (``.json``, with ESRS E1-6 beside it) or into a workbook
+(``.xlsx``): EFRAG's template given with ``--template`` (its cells are found by their XBRL
+names), or carbon's own sheet. Only a validated or locked year is exported, unless ``--draft``
+says the figures may still change.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -31,13 +33,11 @@ def export_vsme(
     draft: Annotated[bool, typer.Option("--draft", help="export a year not yet validated")] = False,
 ) -> None:
     """Write the VSME B3 disclosure of a company's year."""
-    from carbon.accounting.energy import energy_use
     from carbon.cli import _sessions
     from carbon.cli_import import _period
-    from carbon.db.compute import compute_period, library_for, period_lines
     from carbon.db.session import session_scope
-    from carbon.factors.energy_contents import load_energy_contents
-    from carbon.reports.vsme import build_b3, fill_workbook, new_workbook
+    from carbon.reports.data_vsme import vsme_figures
+    from carbon.reports.vsme import fill_workbook, new_workbook
 
     if dest.suffix.lower() not in (".json", ".xlsx"):
         raise fail(f"{dest}: write a .json or an .xlsx file")
@@ -48,15 +48,11 @@ def export_vsme(
                 f"{owner.name} {year} is {period.status}: the disclosure is made from a validated "
                 "year (add --draft to export the figures as they stand)"
             )
-        result = compute_period(session, period)
-        lines = period_lines(session, period.id)
-        energy = energy_use(
-            lines, library_for(session, period.library_version_id), load_energy_contents()
-        )
-        b3 = build_b3(result, energy, company=owner.name, year=year, status=period.status,
-                      revenue_keur=period.revenue_keur)  # fmt: skip
+        b3, esrs = vsme_figures(session, period)
     if dest.suffix.lower() == ".json":
-        dest.write_text(json.dumps(b3.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+        # ESRS E1-6 from the same result, beside B3 (the company PDF prints both).
+        payload = b3.to_dict() | {"esrs_e1_6": asdict(esrs)}
+        dest.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
     else:
         try:
             base = template.read_bytes() if template else new_workbook()

@@ -17,6 +17,7 @@ import pandas as pd
 
 from carbon.accounting.notices import LineWarning
 from carbon.accounting.postes import POSTE_CODES, POSTES
+from carbon.accounting.spend import TOP_SPEND_LINES, rank_spend_lines
 from carbon.accounting.uncertainty import UNCERTAINTY_METHOD, rank_sources
 
 
@@ -138,6 +139,11 @@ class ComputationResult:
         of the total's variance first; ``line`` is the source's largest line.
         """
         return rank_sources(self.lines, self.uncertainty_kgco2e, n)
+
+    def spend_to_replace(self, n: int = TOP_SPEND_LINES) -> pd.DataFrame:
+        """The spend lines (monetary ratios) to replace with physical data first, with their
+        shares of the total and of its uncertainty (:func:`.spend.rank_spend_lines`)."""
+        return rank_spend_lines(self.lines, self.total_kgco2e, self.uncertainty_kgco2e, n)
 
     def to_dict(self) -> dict[str, Any]:
         return {

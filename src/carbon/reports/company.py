@@ -15,7 +15,7 @@ from carbon.i18n import MISSING, use_locale
 from carbon.i18n import gettext as _
 from carbon.reports import company_annex as annex
 from carbon.reports import company_sections as sections
-from carbon.reports import labels
+from carbon.reports import company_vsme, labels
 from carbon.reports.document import build, toc
 from carbon.reports.layout import (
     BLUE_LIGHT,
@@ -167,6 +167,8 @@ def company_report_pdf(report: PeriodReport, locale: str) -> bytes:
             out += sections.evolution(report)
             out += sections.largest_sources(report)
             out += sections.action_plan(report)
+            if report.vsme is not None:
+                out += company_vsme.vsme_b3(*report.vsme)
             out += annex.data_quality(report)
             out += [PageBreak(), *annex.methodology(report)]
             return out

@@ -32,6 +32,7 @@ from carbon.db.compute import (
 )
 from carbon.db.models import Action, ActivityLine, Company, ReportingPeriod
 from carbon.factors.bundled import find_activity
+from carbon.reports.data_vsme import vsme_figures
 from carbon.reports.model import (
     ActionInfo,
     CompanyInfo,
@@ -276,4 +277,5 @@ def period_report(
         validated_on=validated,
         generated_on=today or date.today(),
         monte_carlo=run_monte_carlo(result.lines) if monte_carlo and lines else None,
+        vsme=vsme_figures(session, period, result, lib),
     )

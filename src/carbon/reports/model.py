@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,6 +19,9 @@ from carbon.accounting.montecarlo import MonteCarloResult
 from carbon.accounting.postes import POSTES, POSTES_BY_CODE, UPSTREAM_ENERGY_POSTE
 from carbon.accounting.results import ComputationResult
 from carbon.accounting.uncertainty import rank_sources
+
+if TYPE_CHECKING:  # the annotation only: vsme.py loads openpyxl, which a PDF does not need
+    from carbon.reports.vsme import EsrsE16, VsmeB3
 
 # Statuses of an action that count in the plan (an abandoned action is history, not a plan).
 LIVE_ACTION_STATUSES = ("identified", "planned", "in_progress", "done")
@@ -174,6 +178,8 @@ class PeriodReport:
     validated_on: date | None = None
     generated_on: date = field(default_factory=date.today)
     monte_carlo: MonteCarloResult | None = None  # the method annex's check, when asked for
+    # VSME B3 and ESRS E1-6, the objects `carbon export vsme` writes (reports/data_vsme.py)
+    vsme: tuple[VsmeB3, EsrsE16] | None = None
 
     @property
     def base(self) -> YearTotal | None:

@@ -14,9 +14,10 @@ time (docs/performance.md, fifth session).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.factors import FactorLibrary
@@ -28,7 +29,8 @@ from carbon.db.compute import (
     scale_key,
     uncertainty_scale,
 )
-from carbon.db.models import ActivityLine, ReportingPeriod
+from carbon.db.mapping_rules import cohort_of, rules_for
+from carbon.db.models import ActivityLine, MappingRule, ReportingPeriod
 from carbon.factors.bundled import find_activity
 from carbon.i18n import get_locale
 from carbon.lru import Lru
@@ -43,6 +45,7 @@ from carbon.web.results_view import (
     factor_record,
     own_figures,
 )
+from carbon.web.spend_view import from_books, rule_hints
 
 
 def factor_name(library: FactorLibrary, factor_id: str, locale: str) -> str:
@@ -58,15 +61,16 @@ def line_infos(
     line = ActivityLine
     rows = session.execute(
         select(line.id, line.activity_id, line.factor_id, line.data_quality, line.quantity,
-               line.unit, line.comment)
+               line.unit, line.comment, line.evidence_ref)
         .where(line.period_id == period.id)
         .order_by(line.id)
     ).all()  # fmt: skip
     infos = {}
-    for line_id, activity_id, factor_id, quality, quantity, unit, comment in rows:
+    for line_id, activity_id, factor_id, quality, quantity, unit, comment, evidence in rows:
         act = find_activity(activity_id) if activity_id else None
         label = act.name(locale) if act else factor_name(library, factor_id, locale)
-        infos[line_id] = LineInfo(line_id, label, quality, quantity, unit, comment)
+        infos[line_id] = LineInfo(line_id, label, quality, quantity, unit, comment, evidence,
+                                  activity_id)  # fmt: skip
     return infos
 
 
@@ -89,12 +93,30 @@ class Dashboards:
         self.own: Lru[tuple[int, str], OwnFigures] = Lru(size)
 
 
-def _inputs(session: Session, period: ReportingPeriod) -> tuple[Any, ...]:
+def rules_revision(session: Session, company_id: int) -> tuple[Any, ...]:
+    """Where the account rules a company's FEC lines take their physical hints from stand (its
+    cohort, and the count, versions, last id and last change of its and its cohort's rules):
+    a coach's edit of a hint changes it, so a kept dashboard is not shown with the old one."""
+    cohort_id = cohort_of(session, company_id)
+    owners = MappingRule.company_id == company_id
+    if cohort_id is not None:
+        owners = owners | (MappingRule.cohort_id == cohort_id)
+    rule = MappingRule
+    row = session.execute(
+        select(func.count(rule.id), func.sum(rule.version_id), func.max(rule.id),
+               func.max(rule.updated_at)).where(owners)
+    ).one()  # fmt: skip
+    return (cohort_id, *row)
+
+
+def _inputs(session: Session, period: ReportingPeriod, rules: tuple[Any, ...]) -> tuple[Any, ...]:
     """What a period's dashboard is built from, as its company's periods say it: each year's
     figures, status and pinned library, its lines' revision (carbon.db.line_stats renews it
-    on any change to a line, comments included), and the deployment's scale."""
+    on any change to a line, comments included), the deployment's scale, and the revision of
+    the company's account rules (the spend lines' hints)."""
     company = period.company
     return (
+        rules,
         scale_key(uncertainty_scale(session)),
         company.sector_unit_label,
         company.fte,  # a year without its own FTE divides by the company's
@@ -113,7 +135,8 @@ def load_dashboard(
     With ``kept`` (the application's), one built from the same inputs is returned as it is."""
     locale = get_locale()
     key = (period.id, locale)
-    inputs = _inputs(session, period)
+    rules = rules_revision(session, period.company_id)
+    inputs = _inputs(session, period, rules)
     hit = None if kept is None else kept.built.get(key)
     if hit is not None and hit[0] == inputs:
         return hit[1]
@@ -136,10 +159,12 @@ def load_dashboard(
     # ...then shape: the period's own figures (kept apart, for an edit of another year), and
     # the comparison with the base year and the history.
     own = None if kept is None else kept.own.get(key)
-    if own is None or own.result is not result:
+    if own is None or own.result is not result or own.rules != rules:
         library = library_for(session, period.library_version_id)
         lines = line_infos(session, period, library, locale)
-        own = own_figures(result, library, lines, uncertainty_scale(session))
+        hints = rule_hints(lines, rules_for(session, period.company)) if from_books(lines) else {}
+        own = own_figures(result, library, lines, uncertainty_scale(session), hints)
+        own = replace(own, rules=rules)
         if kept is not None:
             kept.own.put(key, own)
     dashboard = compare_years(own, facts_of(period), locale, base, history)

@@ -24,6 +24,7 @@ from carbon.accounting.progress import Change, change, intensity
 from carbon.accounting.results import ComputationResult
 from carbon.accounting.uncertainty import UncertaintyScale
 from carbon.i18n import N_, gettext
+from carbon.web.spend_view import SpendRow, spend_rows
 
 TOP_SOURCES = 5
 TOP_IMPROVEMENTS = 5
@@ -40,6 +41,8 @@ class LineInfo:
     quantity: float
     unit: str
     comment: str | None = None
+    evidence_ref: str | None = None  # "FEC <digest> <account>/<supplier>" for a line from books
+    activity_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ class Dashboard:
     unchecked: Reliance
     estimates: Reliance
     history: tuple[YearRow, ...]
+    spend: tuple[SpendRow, ...] = ()  # the spend lines to replace first (spend_view)
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -287,6 +291,8 @@ class OwnFigures:
     improvements: tuple[LineRow, ...]
     unchecked: Reliance
     estimates: Reliance
+    spend: tuple[SpendRow, ...] = ()
+    rules: tuple[Any, ...] = ()  # the account rules' revision the spend hints were read at
 
 
 def own_figures(
@@ -294,10 +300,12 @@ def own_figures(
     library: FactorLibrary,
     lines: Mapping[int, LineInfo],
     scale: UncertaintyScale | None = None,
+    spend_hints: Mapping[int, str] | None = None,
 ) -> OwnFigures:
     """The period's largest lines, the emission sources whose uncertainty weighs most (with advice
     under the deployment's data-quality ``scale``), and how much of the total rests on unchecked
-    or estimated factors."""
+    or estimated factors; and the spend lines to replace first, with ``spend_hints`` (line id ->
+    its account rule's physical hint, spend_view.rule_hints)."""
     detail = result.lines
     total = result.total_kgco2e
     # Poste 1.5 is reported apart: its lines are neither sources of the total nor in its shares.
@@ -324,6 +332,7 @@ def own_figures(
         improvements=improvements,
         unchecked=_reliance(counted, ~checked, total),
         estimates=_reliance(counted, estimate, total),
+        spend=spend_rows(result, lines, spend_hints),
     )
 
 
@@ -388,4 +397,5 @@ def compare_years(
         unchecked=own.unchecked,
         estimates=own.estimates,
         history=tuple(history),
+        spend=own.spend,
     )
