@@ -162,7 +162,11 @@ def load_dashboard(
     if own is None or own.result is not result or own.rules != rules:
         library = library_for(session, period.library_version_id)
         lines = line_infos(session, period, library, locale)
-        hints = rule_hints(lines, rules_for(session, period.company)) if from_books(lines) else {}
+        hints = (
+            rule_hints(lines, rules_for(session, period.company), locale)
+            if from_books(lines)
+            else {}
+        )
         own = own_figures(result, library, lines, uncertainty_scale(session), hints)
         own = replace(own, rules=rules)
         if kept is not None:

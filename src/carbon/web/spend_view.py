@@ -63,15 +63,17 @@ def account_of(evidence_ref: str | None) -> str | None:
 
 
 def rule_hints(
-    lines: Mapping[int, LineInfo], rules: Mapping[str, AccountRule]
+    lines: Mapping[int, LineInfo], rules: Mapping[str, AccountRule], locale: str = "en"
 ) -> dict[int, str]:  # fmt: skip
-    """line id -> the physical hint of the rule that mapped it, for lines from a FEC."""
+    """line id -> the physical hint of the rule that mapped it, for lines from a FEC, in the
+    reader's language where the rule has it (the shipped rules do)."""
     hints = {}
     for line_id, info in lines.items():
         account = account_of(info.evidence_ref)
         rule = rule_for(account, rules) if account else None
-        if rule is not None and rule.physical_hint.strip():
-            hints[line_id] = rule.physical_hint.strip()
+        hint = rule.text("physical_hint", locale).strip() if rule is not None else ""
+        if hint:
+            hints[line_id] = hint
     return hints
 
 
