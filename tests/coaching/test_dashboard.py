@@ -57,9 +57,11 @@ def build(s: Session, lib: LibraryVersion) -> Built:
         return c
 
     alpha = company("Alpha", "lift", sector_unit_label="skier-day")
+    # Revenue is a year's own figure (methodology §11): 2,000 k€ both years.
     a23 = f.make_period(s, alpha, lib, year=2023, status="validated", is_base_year=True,
-                        sector_activity=10_000)  # fmt: skip
-    a24 = f.make_period(s, alpha, lib, year=2024, status="validated", fte=8.0)
+                        sector_activity=10_000, revenue_keur=2000.0)  # fmt: skip
+    a24 = f.make_period(s, alpha, lib, year=2024, status="validated", fte=8.0,
+                        revenue_keur=2000.0)  # fmt: skip
     for period, kwh in ((a23, 100_000), (a24, 80_000)):
         elec(s, period, kwh)
         f.make_line(s, period, poste="1.2", factor_id="diesel", quantity=1000, unit="litre")

@@ -21,7 +21,7 @@ def member(s: Session, lib: LibraryVersion, cohort: Any, sector: str, kg: float 
     unit = "overnight stay" if sector == "hotel" else None
     c = f.make_company(s, sector=sector, fte=1.0, revenue_keur=100.0, sector_unit_label=unit)
     f.make_enrolment(s, company=c, cohort=cohort)
-    period = f.make_period(s, c, lib, year=2025, sector_activity=1000.0)
+    period = f.make_period(s, c, lib, year=2025, sector_activity=1000.0, revenue_keur=100.0)
     if kg is not None:
         f.make_line(s, period, poste="2.1", factor_id="elec", quantity=kg * 10, unit="kWh")
     return c.id

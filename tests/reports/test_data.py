@@ -52,7 +52,7 @@ def setup(db_session: Session) -> Setup:
     site = f.make_site(s, a, name="Vars")
     a2023 = f.make_period(s, a, version, year=2023, is_base_year=True, status="validated",
                           validated_at=datetime(2025, 6, 30, 12, 0, tzinfo=UTC))  # fmt: skip
-    a2024 = f.make_period(s, a, version, year=2024)
+    a2024 = f.make_period(s, a, version, year=2024, revenue_keur=4200.0)
     for period, mwh in ((a2023, 20), (a2024, 10)):
         f.make_line(s, period, poste="2.1", factor_id="bundled:elec-fr-2022", quantity=mwh,
                     unit="MWh", activity_id="electricity-buildings", site_id=site.id)  # fmt: skip
@@ -139,3 +139,15 @@ def test_cohort_report_sums_up_each_company(db_session: Session, setup: Setup) -
 def test_cohort_report_for_one_company(db_session: Session, setup: Setup) -> None:
     r = cohort_report(db_session, setup.cohort, "fr", company_ids={setup.b.id})
     assert [c.name for c in r.companies] == ["Beta Albergo"]
+
+
+def test_a_year_without_its_own_revenue_has_no_revenue_intensity(db_session: Session) -> None:
+    """The company's revenue field is not a stand-in for a year's (methodology §11): the PDF
+    agrees with the results page, the plan and the VSME disclosure."""
+    s = db_session
+    version = save_library(s, load_bundled_library(), source="bundled")
+    company = f.make_company(s, revenue_keur=4200.0)
+    period = f.make_period(s, company, version, year=2024)
+    f.make_line(s, period, poste="2.1", factor_id="bundled:elec-fr-2022", quantity=10, unit="MWh")
+    s.flush()
+    assert period_report(s, period, "fr", today=TODAY).revenue_keur is None

@@ -56,14 +56,16 @@ class Period:
         return PeriodState(self.year, self.status, self.is_base_year, self.line_count)
 
     def denominator(self, unit: str, company: CompanyInfo) -> float | None:
-        """FTE, k€ or sector units of this year; the company's current figure when not given.
+        """FTE, k€ or sector units of this year (methodology §11).
 
-        The sector activity (skier-days…) has no company-level fallback: it changes every year.
+        Only the FTE falls back to the company's current figure; revenue and sector activity
+        (skier-days…) change every year, so a year without its own has no such intensity, as on
+        the results page, in the PDF and in the VSME disclosure.
         """
         if unit == "fte":
             return year_fte(self.fte, company.fte)
         if unit == "revenue_keur":
-            return self.revenue_keur if self.revenue_keur is not None else company.revenue_keur
+            return self.revenue_keur
         return self.sector_activity
 
 

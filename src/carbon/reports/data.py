@@ -272,7 +272,7 @@ def period_report(
         actions=tuple(_action_info(a) for a in actions),
         enrolments=enrolments,
         fte=year_fte(period.fte, company.fte),
-        revenue_keur=period.revenue_keur or company.revenue_keur,
+        revenue_keur=period.revenue_keur,  # the year's own, as everywhere (methodology §11)
         sector_activity=period.sector_activity,
         validated_on=validated,
         generated_on=today or date.today(),
