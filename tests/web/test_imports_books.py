@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from carbon.db.compute import compute_period, library_for
 from carbon.db.models import ActivityLine, AuditLog, MappingRule, ReportingPeriod
+from carbon.web.app import FORM_SLACK, request_size_limit
 from tests import factories as f
 from tests.imports.test_fatturapa import ELECTRICITY, SERVICES
 
@@ -278,6 +279,22 @@ def test_a_file_over_the_limit_is_refused(
     assert "MB limit" in r.text
     r = upload(c, period_2025.id, HOTEL.read_bytes(), HOTEL.name, htmx=True)
     assert r.status_code == 422  # htmx swaps the refusal in place
+
+
+def test_a_ledger_over_the_forms_limit_reaches_the_reader(
+    app: FastAPI, as_user: Any, world: World, period_2025: ReportingPeriod
+) -> None:
+    # Forms are bounded to 1 MiB before any route runs; the books' upload path has its own bound
+    # (Settings.max_books_upload_bytes), so a 2 MiB ledger is read: here refused by the reader
+    # for its content, not by its size.
+    assert request_size_limit(app.state.settings, f"/periods/{period_2025.id}/import/books") == (
+        app.state.settings.max_books_upload_bytes + FORM_SLACK
+    )
+    header = HOTEL.read_bytes().split(b"\n", 1)[0] + b"\n"
+    data = header + b"x" * (2 * 1024 * 1024)
+    r = upload(as_user("alice"), period_2025.id, data, HOTEL.name)
+    assert r.status_code == 422
+    assert soup(r).select_one("#import-errors") is not None
 
 
 # --- FatturaPA -------------------------------------------------------------------------------
