@@ -18,6 +18,7 @@ MODULES = (
     "bench.cohort_dashboard",
     "bench.reports",
     "bench.fec",
+    "bench.fec_web",
 )
 
 
