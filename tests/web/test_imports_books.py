@@ -199,6 +199,21 @@ def test_a_company_rule_maps_the_account_and_says_whose(
     assert page.select_one("#import-unmapped") is None
 
 
+def test_a_rule_whose_factor_is_not_in_the_years_library_refuses_the_file(
+    as_user: Any, world: World, period_2025: ReportingPeriod, db_session: Session
+) -> None:
+    # Rules are checked against the default library when saved; the year may pin another one.
+    rule = MappingRule(company_id=world.company_a.id, prefix="6081", treatment="spend",
+                       poste="4.5", factor_id="bundled:no-such-ratio")  # fmt: skip
+    db_session.add(rule)
+    db_session.flush()
+    r = upload(as_user("alice"), period_2025.id, HOTEL.read_bytes(), HOTEL.name)
+    assert r.status_code == 422
+    text = soup(r).select_one("#import-errors").get_text()
+    assert "6081" in text and "factor library" in text
+    assert soup(r).select_one("form.import-confirm") is None
+
+
 def test_the_preview_reads_in_french(
     as_user: Any, world: World, period_2025: ReportingPeriod
 ) -> None:
@@ -208,6 +223,10 @@ def test_the_preview_reads_in_french(
     page = soup(upload(c, period_2025.id, HOTEL.read_bytes(), HOTEL.name))
     assert page.select_one("#import-total").get_text(strip=True) == (f"34{NNBSP}856,0{NBSP}kg CO₂e")
     assert "règle par défaut" in page.select_one("#import-rows tbody tr").get_text()
+    # Company A's SIREN is not the file's: said, in French, and the import may go ahead.
+    warning = page.select_one(".import-warning").get_text(strip=True)
+    assert warning.startswith("Le fichier est nommé pour le SIREN 123456782")
+    assert page.select_one("form.import-confirm") is not None
 
 
 # --- Refused files ---------------------------------------------------------------------------
@@ -334,6 +353,22 @@ def test_one_invoice_alone_is_read(as_user: Any, world: World, period_it: Report
     # 2,400.00 € excluding VAT on the services' ratio: 2.4 k€ × 110 = 264.0 kg.
     assert [tr.select("td")[2].get_text(strip=True) for tr in rows] == [f"2,400.00{NBSP}€"]
     assert [tr.select("td")[6].get_text(strip=True) for tr in rows] == [f"264.0{NBSP}kg CO₂e"]
+
+
+def test_invoices_of_another_year_are_left_out_and_nothing_is_offered(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    period = f.make_period(db_session, world.company_b, world.library, year=2026)
+    db_session.flush()
+    r = upload(as_user("bob"), period.id, SERVICES.read_bytes(), SERVICES.name)
+    assert r.status_code == 200
+    page = soup(r)
+    # The services invoice is dated 2025 and has two lines.
+    assert page.select_one("#import-outside").get_text(strip=True) == (
+        "2 invoice lines are dated outside 2026: left out."
+    )
+    assert page.select_one("#import-nothing") is not None
+    assert page.select_one("form.import-confirm") is None
 
 
 def test_a_broken_invoice_is_refused_with_its_name(
