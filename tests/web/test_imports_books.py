@@ -223,6 +223,11 @@ def test_the_preview_reads_in_french(
     page = soup(upload(c, period_2025.id, HOTEL.read_bytes(), HOTEL.name))
     assert page.select_one("#import-total").get_text(strip=True) == (f"34{NNBSP}856,0{NBSP}kg CO₂e")
     assert "règle par défaut" in page.select_one("#import-rows tbody tr").get_text()
+    # The shipped rules' English words are not shown to a French reader: the treatment is.
+    travel = page.select_one('#import-physical tr[data-account="6251"]').get_text(" ", strip=True)
+    assert "en lignes du poste 3.5 " in travel and "kilometres by mode" not in travel
+    staff = page.select_one('#import-excluded tr[data-account="641"]').get_text(" ", strip=True)
+    assert "Pas d'émissions propres (64, règle par défaut)" in staff
     # Company A's SIREN is not the file's: said, in French, and the import may go ahead.
     warning = page.select_one(".import-warning").get_text(strip=True)
     assert warning.startswith("Le fichier est nommé pour le SIREN 123456782")
