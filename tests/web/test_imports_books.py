@@ -255,6 +255,19 @@ def test_a_broken_fec_lists_its_problems_by_line_and_column(
     assert count_lines(db_session, period_2025.id) == 0
 
 
+def test_an_amount_past_any_ledger_line_is_refused_in_the_readers_language(
+    as_user: Any, world: World, period_2025: ReportingPeriod
+) -> None:
+    data = HOTEL.read_bytes().replace(b"|2640,00|", b"|2640000000000000,00|", 1)
+    page = soup(upload(in_french(as_user("alice")), period_2025.id, data, HOTEL.name))
+    cells = [td.get_text(strip=True) for td in page.select("#import-errors tbody tr")[0]("td")]
+    assert cells[1:] == [
+        "Credit",
+        "'2640000000000000,00' dépasse ce qu'une ligne d'écriture peut valoir "
+        "(mille milliards d'euros)",
+    ]
+
+
 def test_a_wrong_header_names_the_column(
     as_user: Any, world: World, period_2025: ReportingPeriod
 ) -> None:

@@ -26,6 +26,7 @@ from carbon.db.compute import library_for
 from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.imports.fec import FecIssue, FecLedger
 from carbon.imports.fec_mapping import AccountRule, FecProposal, activity_rows, propose
+from carbon.inputs.numbers import MAX_QUANTITY, QUANTITY, number_issue
 
 
 class FecImportError(ValueError):
@@ -58,6 +59,12 @@ def check_rows(session: Session, period: ReportingPeriod, rows: list[dict[str, A
     first bad row by its comment (account or supplier)."""
     if not rows:
         return
+    for row in rows:  # sums of many lines: each within its bound, the total may not be
+        if number_issue(float(row["quantity"]), QUANTITY) is not None:
+            raise FecImportError(
+                f"{row.get('comment', '')}: {row['quantity']:g} {row['unit']} is beyond what "
+                f"a line can hold (at most {MAX_QUANTITY:g})"
+            )
     frame = pd.DataFrame(rows)
     try:
         encode_lines(frame, library_for(session, period.library_version_id), UncertaintyScale())

@@ -34,6 +34,11 @@ PATTERNS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
          N_("'%(value)s' is not a date written YYYYMMDD")),
         (r"'(?P<value>.*)' is not an amount \(decimal comma, no thousands separator\)",
          N_("'%(value)s' is not an amount (decimal comma, no thousands separator)")),
+        (r"'(?P<value>.*)' is larger than a ledger line can be \(a thousand billion euros\)",
+         N_("'%(value)s' is larger than a ledger line can be (a thousand billion euros)")),
+        (r"(?P<line>.*): (?P<quantity>\S+) (?P<unit>\S+) is beyond what a line can hold "
+         r"\(at most (?P<max>\S+)\)",
+         N_("%(line)s: %(quantity)s %(unit)s is beyond what a line can hold (at most %(max)s)")),
         (r"entry (?P<num>.*) of journal (?P<journal>.*) is not balanced: debits exceed "
          r"credits by (?P<amount>-?[0-9.]+)",
          N_("entry %(num)s of journal %(journal)s is not balanced: debits exceed credits by "
