@@ -105,6 +105,9 @@ def test_the_member_imports_the_hotel_fec(browser: Any, hotel_server: str) -> No
         assert "607 Achats de marchandises — Metro Grenoble" in workspace
         assert "2183 Materiel informatique — Info Alpes" in workspace
         assert "34,9\u00a0t CO₂e" in workspace
+        # Each spend line's factor by its name, never its identifier.
+        assert "Produits alimentaires et boissons (ratio monétaire)" in workspace
+        assert "bundled:" not in workspace
     finally:
         context.close()
     assert console.unexpected() == []

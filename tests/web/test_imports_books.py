@@ -131,6 +131,11 @@ def test_the_hotel_fec_previews_then_stores_the_hand_computed_footprint(
     assert "8 lines imported from 123456782FEC20251231.txt." in c.get(r.headers["location"]).text
     assert count_lines(db_session, period_2025.id) == 8
     assert list(import_dir.glob("*.upload")) == []
+    # The year's page names each spend line's factor; no bare identifier is shown.
+    workspace = soup(c.get(f"/periods/{period_2025.id}")).select_one("#workspace")
+    shown = workspace.get_text(" ", strip=True)
+    assert "Food and beverages (monetary ratio)" in shown
+    assert "bundled:money-" not in shown
     result = compute_period(db_session, period_2025)
     assert result.by_poste["4.1"] == pytest.approx(31_995)
     assert result.by_poste["4.5"] == pytest.approx(153 + 42 + 396 + 320 + 450)
