@@ -112,3 +112,35 @@ def test_the_member_imports_the_hotel_fec(browser: Any, hotel_server: str) -> No
         context.close()
     assert console.unexpected() == []
     assert SCREENS.joinpath("books-import-preview.png").exists()
+
+
+def test_a_signed_invoice_is_refused_in_place(
+    browser: Any, hotel_server: str, tmp_path: Path
+) -> None:
+    console = Console()
+    console.allow("status of 422")  # the refusal, on purpose
+    context = browser.new_context(base_url=hotel_server, locale="fr-FR")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.on("console", lambda m: console.errors.append(m.text) if m.type == "error" else None)
+    signed = tmp_path / "IT01234567890_00001.xml.p7m"
+    signed.write_bytes(b"0\x82\x01\x00")
+    try:
+        page.goto("/login")
+        page.fill("input[name=email]", MEMBER)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/companies/\d+$"))
+        page.locator("#periods a", has_text="2025").first.click()
+        page.wait_for_url(re.compile(r"/periods/\d+$"))
+        page.click("#import-books-link")
+        page.set_input_files("#books-file", str(signed))
+        page.click("#books-form button[type=submit]")
+        page.wait_for_selector("#import-refusal")
+        text = page.inner_text("#import-refusal")
+        assert "enveloppe signée .p7m" in text and "extrayez-en d'abord la facture XML" in text
+        assert page.locator("#books-form").count() == 1  # swapped in place: the form stays
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+    assert console.unexpected() == []
