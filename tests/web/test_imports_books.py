@@ -394,6 +394,19 @@ def test_invoices_of_another_year_are_left_out_and_nothing_is_offered(
     assert page.select_one("form.import-confirm") is None
 
 
+def test_an_invoice_amount_past_what_a_line_can_hold_is_refused(
+    as_user: Any, world: World, period_it: ReportingPeriod, db_session: Session
+) -> None:
+    # 2,400.00 € of services becomes 10^400 €: a float's infinity once read.
+    data = SERVICES.read_bytes().replace(
+        b"<PrezzoTotale>2400.00<", b"<PrezzoTotale>1" + b"0" * 400 + b".00<"
+    )
+    r = upload(as_user("bob"), period_it.id, data, SERVICES.name)
+    assert r.status_code == 422
+    assert "beyond what a line can hold" in soup(r).select_one("#import-errors").get_text()
+    assert count_lines(db_session, period_it.id) == 0
+
+
 def test_a_broken_invoice_is_refused_with_its_name(
     as_user: Any, world: World, period_it: ReportingPeriod
 ) -> None:
