@@ -114,6 +114,17 @@ def test_the_hotel_fec_previews_then_stores_the_hand_computed_footprint(
     # fees 3.6 × 110 = 396; insurance 3.2 × 100 = 320; maintenance 1.8 × 250 = 450;
     # IT equipment 2.5 × 600 = 1,500; total 34,856 kg, shown 34,856.0 kg.
     assert page.select_one("#import-total").get_text(strip=True) == f"34,856.0{NBSP}kg CO₂e"
+    # Biggest first: food from Metro Grenoble, 28.35 k€ × 900 = 25,515 kg, is 25,515 / 34,856
+    # = 73.2 % of the file; the bank's 0.42 k€ × 100 = 42 kg (0.1 %) comes last.
+    first, last = (tr.select("td") for tr in (rows[0], rows[-1]))
+    assert [first[1].get_text(strip=True), first[7].get_text(strip=True)] == [
+        "Metro Grenoble",
+        "73.2%",
+    ]
+    assert [last[0].get_text(strip=True)[:3], last[6].get_text(strip=True)] == [
+        "627",
+        f"42.0{NBSP}kg CO₂e",
+    ]
     # 48.09 k€ HT, as the CLI's preview says ("8 spend line(s), 48.09 k€ HT").
     assert page.select_one("#import-total-eur").get_text(strip=True) == f"48,090.00{NBSP}€"
     # Taxes (635), salaries (641, 645), depreciation (6811) and the stock variation (6037) are

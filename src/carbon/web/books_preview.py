@@ -196,6 +196,8 @@ def analyse(session: Session, period: ReportingPeriod, filename: str, data: byte
         preview.plan = None
     if preview.plan is not None:
         _lines(session, period, preview)
+        # Biggest first: the lines worth replacing with physical data come to the top.
+        preview.lines.sort(key=lambda line: -line.kgco2e)
     return preview
 
 
