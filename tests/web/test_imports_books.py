@@ -226,7 +226,7 @@ def test_a_rule_whose_factor_is_not_in_the_years_library_refuses_the_file(
     r = upload(as_user("alice"), period_2025.id, HOTEL.read_bytes(), HOTEL.name)
     assert r.status_code == 422
     text = soup(r).select_one("#import-errors").get_text()
-    assert "6081" in text and "factor library" in text
+    assert "6081" in text and "not in this year's factor library: map the account" in text
     assert soup(r).select_one("form.import-confirm") is None
 
 

@@ -53,6 +53,10 @@ PATTERNS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
          N_("%(n)s columns where the FEC has %(m)s")),
         (r"the file is named for SIREN (?P<file>\S+), the company's is (?P<company>.*)",
          N_("the file is named for SIREN %(file)s, the company's is %(company)s")),
+        (r"(?P<line>.*): (?P<detail>.*) \(the rule's factor is not usable with this period's "
+         r"factor library: map it to a factor of that library\)",
+         N_("%(line)s: %(detail)s (the rule's factor is not in this year's factor library: map "
+            "the account to a factor of that library)")),
         (r"(?P<file>.+?): a signed \.p7m envelope; .*",
          N_("%(file)s: a signed .p7m envelope; extract the XML invoice from it first (your "
             "invoicing software or the Agenzia delle Entrate portal can download it)")),

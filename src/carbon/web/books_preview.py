@@ -165,8 +165,10 @@ def _estimates(
     return [float(kg) for kg in result.lines["kgco2e"].to_numpy(dtype="float64")]
 
 
-def _factor_names(session: Session, period: ReportingPeriod) -> dict[str, str]:
+def _factor_names(session: Session, period: ReportingPeriod, ids: set[str]) -> dict[str, str]:
+    """The names of the factors ``ids`` in the reader's language (French when missing)."""
     factors = library_for(session, period.library_version_id).factors
+    factors = factors[factors["factor_id"].isin(ids)]
     column = f"name_{get_locale()}" if f"name_{get_locale()}" in factors.columns else "name_fr"
     names = factors[column].fillna(factors["name_fr"]).astype(str)
     return dict(zip(factors["factor_id"].astype(str), names, strict=True))
@@ -250,7 +252,7 @@ def _plan_invoices(
 def _lines(session: Session, period: ReportingPeriod, preview: BooksPreview) -> None:
     plan = preview.plan
     rows = plan.rows if isinstance(plan, FecImport) else plan.proposal.rows if plan else []
-    names = _factor_names(session, period)
+    names = _factor_names(session, period, {str(row["factor_id"]) for row in rows})
     kg = _estimates(session, period, rows)
     if isinstance(plan, FecImport):
         for line, row, estimate in zip(plan.proposal.lines, rows, kg, strict=True):
