@@ -19,6 +19,7 @@ MODULES = (
     "bench.reports",
     "bench.fec",
     "bench.fatturapa",
+    "bench.fec_web",
 )
 
 

@@ -40,3 +40,15 @@ def test_development_default_is_a_local_sqlite_file(monkeypatch: pytest.MonkeyPa
         monkeypatch.delenv(var, raising=False)
     s = Settings(_env_file=None)  # type: ignore[call-arg]
     assert s.is_sqlite and s.database_url.endswith("data/carbon.db")
+
+
+def test_the_books_upload_limit_stays_within_what_the_fec_reader_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from carbon.imports.fec import MAX_BYTES
+
+    monkeypatch.setenv("CARBON_MAX_BOOKS_UPLOAD_BYTES", str(MAX_BYTES + 1))
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    monkeypatch.setenv("CARBON_MAX_BOOKS_UPLOAD_BYTES", str(MAX_BYTES))
+    assert Settings(_env_file=None).max_books_upload_bytes == MAX_BYTES  # type: ignore[call-arg]

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str | None = None
     session_max_age_s: int = 8 * 3600
     max_upload_bytes: int = 5 * 1024 * 1024  # activity spreadsheets
+    # Accounting files imported through the web (FEC, FatturaPA XML or zip): a mid-size hotel
+    # group's 100,000-entry FEC is about 15 MB, so twice that leaves room without letting one
+    # upload hold a worker for long; never past what the FEC reader accepts (200 MiB).
+    max_books_upload_bytes: int = Field(default=32 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024)
     # The official ADEME export is about 11 MB; administrators upload it through the web.
     max_factor_upload_bytes: int = 32 * 1024 * 1024
     # Processes rendering PDF reports beside each web process (0: in the request's thread);

@@ -15,11 +15,11 @@ from carbon.db import migrate
 from carbon.db.activity_lines import PeriodReadOnly
 from carbon.db.compute import compute_period
 from carbon.db.factor_store import save_library
-from carbon.db.fec_import import plan_fec_import, store_fec_import
+from carbon.db.fec_import import FecImportError, plan_fec_import, store_fec_import
 from carbon.db.models import ActivityLine, AuditLog, ReportingPeriod
 from carbon.db.session import make_engine, make_sessionmaker
 from carbon.factors.bundled import load_bundled_library
-from carbon.imports.fec import read_fec
+from carbon.imports.fec import FEC_COLUMNS, read_fec
 from carbon.imports.fec_mapping import default_rules, layered
 from tests.factories import make_company, make_line, make_period
 
@@ -129,3 +129,23 @@ def test_the_cli_previews_then_commits(tmp_path: Path, monkeypatch: pytest.Monke
     with make_sessionmaker(engine)() as session:
         assert len(session.scalars(select(ActivityLine)).all()) == 8
     engine.dispose()
+
+
+def test_a_sum_past_what_a_line_can_hold_is_refused_before_anything_is_stored(
+    db_session: Session,
+) -> None:
+    # 1,001 purchases of 10^12 € each from one supplier: each line within the reader's bound,
+    # their sum 1.001 × 10^15 € = 1.001 × 10^12 k€, past MAX_QUANTITY (10^12).
+    period = hotel_period(db_session)
+    purchase = ("607", "", "1000000000000,00", "0")
+    payable = ("401", "F1", "0", "1000000000000,00")
+    entries = [entry(n, *side) for n in range(1001) for side in (purchase, payable)]
+    data = ("|".join(FEC_COLUMNS) + "\n" + "\n".join(entries) + "\n").encode()
+    with pytest.raises(FecImportError, match="beyond what a line can hold"):
+        plan_fec_import(db_session, period, read_fec(data, "x.txt"), layered(default_rules()))
+
+
+def entry(n: int, account: str, aux: str, debit: str, credit: str) -> str:
+    day = "20250105"
+    return "|".join(["AC", "Achats", f"A{n}", day, account, "x", aux, "", f"A{n}", day, "x",
+                     debit, credit, "", "", day, "", ""])  # fmt: skip

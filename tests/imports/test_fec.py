@@ -189,3 +189,16 @@ def test_a_file_name_that_is_not_the_legal_one_is_a_warning() -> None:
     )
     assert ledger.siren is None
     assert "is not <SIREN>FEC<AAAAMMJJ>.txt" in str(ledger.warnings[0])
+
+
+@pytest.mark.parametrize("amount", ["9" * 400, "2000000000000,00"])
+def test_an_amount_no_ledger_line_can_hold_is_refused_where_it_is(amount: str) -> None:
+    # 400 nines read as infinity: the balance check saw NaN and let it through (then the
+    # engine refused the line without saying where); 2e12 € is past a thousand billion euros.
+    data = fec(row("A1", "607", amount, "0"), row("A1", "401", "0", amount))
+    with pytest.raises(FecError) as caught:
+        read_fec(data, "x.txt")
+    assert [str(i)[:21] for i in caught.value.issues] == [
+        "line 2, Debit: '" + amount[:5],
+        "line 3, Credit: '" + amount[:4],
+    ]

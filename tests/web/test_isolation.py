@@ -127,6 +127,10 @@ EXPECTED: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/factors/{version_id}/{factor_id}"): ANY,
     ("POST", "/admin/factors"): ADMIN,
     ("POST", "/admin/factors/{version_id}/default"): ADMIN,
+    # Importing from the books (FEC, FatturaPA): activity data, like the spreadsheet import.
+    ("GET", "/periods/{period_id}/import/books"): A_WRITE,
+    ("POST", "/periods/{period_id}/import/books"): A_WRITE,
+    ("POST", "/periods/{period_id}/import/books/confirm"): A_WRITE,
 }
 
 

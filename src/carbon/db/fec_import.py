@@ -32,6 +32,7 @@ from carbon.db.models import ActivityLine, ReportingPeriod
 from carbon.factors.reference import load_reference_data
 from carbon.imports.fec import FecIssue, FecLedger
 from carbon.imports.fec_mapping import AccountRule, FecProposal, activity_rows, propose
+from carbon.inputs.numbers import MAX_QUANTITY, QUANTITY, number_issue
 
 
 class FecImportError(ValueError):
@@ -91,6 +92,12 @@ def check_rows(
     Returns what the deflation does to each spend row (methodology §8), for the plan to say."""
     if not rows:
         return ()
+    for row in rows:  # sums of many lines: each within its bound, the total may not be
+        if number_issue(float(row["quantity"]), QUANTITY) is not None:
+            raise FecImportError(
+                f"{row.get('comment', '')}: {row['quantity']:g} {row['unit']} is beyond what "
+                f"a line can hold (at most {MAX_QUANTITY:g})"
+            )
     frame = pd.DataFrame(rows)
     frame["country"] = period.company.country or ""
     try:

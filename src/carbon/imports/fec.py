@@ -37,6 +37,10 @@ MAX_BYTES: Final = 200 * 1024 * 1024
 MAX_ISSUES: Final = 50
 # Entries balance to the cent; a rounding tolerance of half a cent covers float sums.
 BALANCE_TOLERANCE: Final = 0.005
+# A thousand billion euros: no ledger line of a small or mid-size firm comes near it. Past it
+# (or at 400 digits, which reads as infinity) the amount is refused where it is, instead of
+# slipping through the balance check as a NaN and into the lines.
+MAX_AMOUNT_EUR: Final = 1e12
 _AMOUNT = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 
@@ -143,8 +147,20 @@ def _amounts(
                 "(decimal comma, no thousands separator)",
             )
         )
-    numbers = pd.to_numeric(text.where(~bad & ~empty, "0").str.replace(",", ".", regex=False))
-    return numbers.astype(float)
+    # Strings to floats directly: pd.to_numeric keeps a 400-digit integer as a Python int,
+    # which then overflows converting to float; a string past a float's range reads as inf.
+    numbers = text.where(~bad & ~empty, "0").str.replace(",", ".", regex=False).astype(float)
+    huge = ~(numbers.abs() <= MAX_AMOUNT_EUR)  # also infinite
+    for position in np.flatnonzero(huge.to_numpy())[:MAX_ISSUES]:
+        issues.append(
+            FecIssue(
+                int(lines[position]),
+                column,
+                f"'{values.iloc[position]}' is larger than a ledger line can be "
+                "(a thousand billion euros)",
+            )
+        )
+    return numbers.where(~huge, 0.0)
 
 
 def _dates(values: pd.Series, column: str, lines: np.ndarray, issues: list[FecIssue]) -> pd.Series:

@@ -96,6 +96,7 @@ def upload_limits(settings: Settings) -> list[tuple[str, int]]:
     """The paths that take an uploaded file, with the largest body each accepts."""
     return [
         (r"/periods/[0-9]+/import", settings.max_upload_bytes + FORM_SLACK),
+        (r"/periods/[0-9]+/import/books", settings.max_books_upload_bytes + FORM_SLACK),
         (r"/admin/factors", settings.max_factor_upload_bytes + FORM_SLACK),
     ]
 

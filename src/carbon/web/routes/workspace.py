@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from carbon.accounting.engine import ComputationError
 from carbon.accounting.postes import POSTES
 from carbon.db.activity_lines import set_status
-from carbon.db.compute import compute_period
+from carbon.db.compute import compute_period, library_for
 from carbon.db.models import Company, ReportingPeriod, Site
 from carbon.factors.bundled import activities
 from carbon.i18n import get_locale
@@ -122,7 +122,21 @@ def period_context(
         and can_coach_company(session, principal, period.company_id),
         "sites": list(session.scalars(select(Site).where(Site.company_id == period.company_id))),
         "activity_names": {a.activity_id: a.name(locale) for a in activities()},
+        "factor_names": _factor_names(session, period, locale),
     }
+
+
+def _factor_names(session: Session, period: ReportingPeriod, locale: str) -> dict[str, str]:
+    """Names of the factors of lines without an activity (the books' spend lines), so that no
+    line shows only its factor's identifier."""
+    wanted = {line.factor_id for line in period.lines if not line.activity_id}
+    if not wanted:
+        return {}
+    factors = library_for(session, period.library_version_id).factors
+    rows = factors[factors["factor_id"].isin(wanted)]
+    column = f"name_{locale}" if f"name_{locale}" in rows.columns else "name_fr"
+    names = rows[column].fillna(rows["name_fr"]).astype(str)
+    return dict(zip(rows["factor_id"].astype(str), names, strict=True))
 
 
 @router.get("/periods/{period_id}")
