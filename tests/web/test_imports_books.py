@@ -239,9 +239,12 @@ def test_the_preview_reads_in_french(
     page = soup(upload(c, period_2025.id, HOTEL.read_bytes(), HOTEL.name))
     assert page.select_one("#import-total").get_text(strip=True) == (f"34{NNBSP}856,0{NBSP}kg CO₂e")
     assert "règle par défaut" in page.select_one("#import-rows tbody tr").get_text()
-    # The shipped rules' English words are not shown to a French reader: the treatment is.
+    # The shipped rules' hints are in French for a French reader (pcg_rules.csv), never English.
     travel = page.select_one('#import-physical tr[data-account="6251"]').get_text(" ", strip=True)
-    assert "en lignes du poste 3.5 " in travel and "kilometres by mode" not in travel
+    assert "kilomètres par mode (voiture" in travel and "kilometres by mode" not in travel
+    # Each price note once, with its count: the 8 spend lines' ratios state no price year.
+    prices = page.select_one("#import-prices").get_text(" ", strip=True)
+    assert "non déflatée" in prices and "(8 lignes)" in prices
     staff = page.select_one('#import-excluded tr[data-account="641"]').get_text(" ", strip=True)
     assert "Pas d'émissions propres (64, règle par défaut)" in staff
     # Company A's SIREN is not the file's: said, in French, and the import may go ahead.

@@ -12,6 +12,7 @@ the preview, so confirming stores exactly what was planned from the same bytes.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -102,6 +103,9 @@ class BooksPreview:
     invoices: int = 0
     outside_period: int = 0
     warnings: list[str] = field(default_factory=list)
+    # What the engine does to the spends' prices (methodology §8), each message once, with how
+    # many planned lines it concerns.
+    prices: list[tuple[str, int]] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     already_imported: bool = False
     plan: FecImport | InvoiceImport | None = None
@@ -227,6 +231,12 @@ def _plan_fec(
         for line, activity in proposal.overlapping
     ]  # fmt: skip
     preview.warnings = [reader_text(warning.message) for warning in plan.warnings]
+    preview.prices = _price_notes(plan)
+
+
+def _price_notes(plan: FecImport | InvoiceImport) -> list[tuple[str, int]]:
+    counted = Counter(note.message for note in plan.prices)
+    return sorted(counted.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _plan_invoices(
@@ -247,6 +257,7 @@ def _plan_invoices(
     preview.unmapped_invoice_lines = plan.proposal.unmapped
     preview.invoices = plan.proposal.invoices
     preview.outside_period = plan.outside_period
+    preview.prices = _price_notes(plan)
 
 
 def _lines(session: Session, period: ReportingPeriod, preview: BooksPreview) -> None:
