@@ -408,6 +408,14 @@ def test_method_warnings_are_listed_with_their_line(
     items = [text(li) for li in page.select("#method-warnings li")]
     assert any("excluding VAT at 20 % (FR)" in i for i in items)
     assert any("states no price year" in i for i in items)
+    # A second line with the same note: one item naming both lines, not two items.
+    second = f.make_line(db_session, world.period_a, poste="4.5", quantity=600, unit="€ TTC",
+                         factor_id="bundled:money-services-it")  # fmt: skip
+    page = soup(as_user("alice").get(f"/periods/{world.period_a.id}/results"))
+    again = [text(li) for li in page.select("#method-warnings li")]
+    assert len(again) == len(items)
+    vat = next(i for i in again if "excluding VAT at 20 % (FR)" in i)
+    assert vat.startswith("Lines ") and f"{second.id} (2):" in vat
 
 
 def test_one_fte_on_every_page_and_report(as_user: Any, world: World, db_session: Session) -> None:

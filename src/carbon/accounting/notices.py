@@ -44,3 +44,25 @@ def capped(warnings: list[LineWarning]) -> tuple[tuple[LineWarning, ...], int]:
     """Warnings in line order, at most :data:`MAX_WARNINGS`, and how many were left out."""
     ordered = sorted(warnings, key=lambda w: w.line)
     return tuple(ordered[:MAX_WARNINGS]), max(len(ordered) - MAX_WARNINGS, 0)
+
+
+@dataclass(frozen=True)
+class WarningGroup:
+    """One message and every line it concerns: a year with 17 lines on the residual mix reads
+    one note naming 17 lines, not 17 notes."""
+
+    template: str
+    params: tuple[tuple[str, str], ...]
+    lines: tuple[int, ...]
+
+    @property
+    def message(self) -> str:
+        return gettext(self.template) % dict(self.params)
+
+
+def grouped(warnings: Iterable[LineWarning]) -> list[WarningGroup]:
+    """Identical warnings (same message, same parameters) gathered, in order of their first line."""
+    lines: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = {}
+    for w in sorted(warnings, key=lambda w: w.line):
+        lines.setdefault((w.template, w.params), []).append(w.line)
+    return [WarningGroup(t, p, tuple(ns)) for (t, p), ns in lines.items()]

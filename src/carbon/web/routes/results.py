@@ -18,6 +18,7 @@ from fastapi.responses import Response
 
 from carbon.accounting.engine import ComputationError, moved_column
 from carbon.accounting.factors import FactorLibrary
+from carbon.accounting.notices import grouped
 from carbon.accounting.postes import (
     ENERGY_POSTES,
     POSTES_BY_CODE,
@@ -254,6 +255,7 @@ def results_page(
     ctx.update(
         dash=dash,
         result=dash.result,
+        warning_groups=grouped(dash.result.warnings),
         groups=groups,
         breakdown_chart=breakdown_chart(groups),
         history_chart=history_chart(dash.history),
