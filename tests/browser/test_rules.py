@@ -11,7 +11,7 @@ import pytest
 from carbon.demo.load import DEMO_PASSWORD
 
 from .conftest import Console, shoot
-from .test_lifecycle import AXE, WCAG
+from .test_lifecycle import AXE, WCAG, shot
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +46,9 @@ def test_the_coach_overrides_a_shipped_rule_for_the_cohort(page: Any, console: C
     assert axe_violations(page) == []
     row = page.locator("#rule-6226, #rule-622").first
     assert "règle par défaut" in row.inner_text()
+    # The shipped rules read in French, each poste named (pcg_rules.csv's label_fr).
+    assert "Voyages et déplacements" in page.inner_text("#rule-6251")
+    shot(page, "cohort-rules")
     # Override the shipped 607 (goods for resale, food by default) for this cohort.
     page.locator("#rule-607 a", has_text="Remplacer").click()
     page.wait_for_url(re.compile(r"\?from=607"))
