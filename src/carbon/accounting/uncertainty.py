@@ -113,6 +113,9 @@ class SourceVariance:
 
     by_poste: npt.NDArray[np.float64]  # each poste's, 4.1 with the upstream parts moved there
     total: float  # the total's (postes reported apart left out)
+    # Summed quantity per (poste, factor), when asked for: the per-gas results read it rather
+    # than pass over the lines again (engine._by_gas).
+    quantities: npt.NDArray[np.float64] | None = None
 
 
 def combine_per_source(
@@ -127,6 +130,7 @@ def combine_per_source(
     upstream_poste: int,
     dense: bool | None = None,
     moved: Mapping[int, npt.NDArray[np.float64]] | None = None,
+    quantities: bool = False,
 ) -> SourceVariance:
     """IPCC 2006 vol. 1 ch. 3, Approach 1 applied per source (methodology.md § 9).
 
@@ -144,7 +148,8 @@ def combine_per_source(
     for postes reported apart) per poste. ``moved`` (poste index -> kgCO2e per factor unit) is the
     part of ``factor_upstream`` that a sub-post's kind sends elsewhere than ``upstream_poste``
     (manufacture to 4.2, end of life to 4.3): each part's variance goes to its own poste.
-    ``dense`` forces one way of grouping (tests).
+    ``dense`` forces one way of grouping (tests). ``quantities`` also returns the summed
+    quantity per (poste, factor).
     """
     moved = dict(moved or {})
     to_upstream = factor_upstream - sum(moved.values()) if moved else factor_upstream
@@ -156,6 +161,7 @@ def combine_per_source(
     if dense:
         # Every possible source in one array, poste-major: row p holds (quality, factor) pairs.
         sq = np.bincount(key, weights=quantity, minlength=n_sources).reshape(n_postes, n_q * n_f)
+        per_factor = sq.reshape(n_postes, n_q, n_f).sum(axis=1) if quantities else None
         sq *= sq
         u2 = (u2_quality[:, None] + u2_factor[None, :]).ravel()
         # einsum rather than ``@``: no BLAS threads for a matrix-vector product this small.
@@ -168,7 +174,7 @@ def combine_per_source(
             for poste, part in ((upstream_poste, to_upstream), *moved.items()):
                 up = np.einsum("pk,k->p", e, u2 * np.tile(part * part, n_q))
                 by_poste[poste] += float(up.sum())
-        return SourceVariance(by_poste, total)
+        return SourceVariance(by_poste, total, per_factor)
     sources, which = np.unique(key, return_inverse=True)
     f = sources % n_f
     p = sources // (n_f * n_q)
@@ -184,7 +190,11 @@ def combine_per_source(
     for poste, part in ((upstream_poste, to_upstream), *moved.items()):
         up = part[f] * on_energy
         by_poste[poste] += float(np.dot(w, up * up))
-    return SourceVariance(by_poste, total)
+    grouped = None
+    if quantities:
+        flat = np.bincount(p * n_f + f, weights=summed, minlength=n_postes * n_f)
+        grouped = flat.astype(np.float64).reshape(n_postes, n_f)
+    return SourceVariance(by_poste, total, grouped)
 
 
 RANKING_COLUMNS = (
