@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from carbon.accounting.gases import GwpTable, canonical_gas
-from carbon.factors.bundled import BUNDLED_DIR
+from carbon.resources import resource
 
 GWP_FILE = "gwp.csv"
 _COLUMNS = ("gas", "ar5_gwp100", "ar6_gwp100", "ar5_source", "ar6_source", "checked")
@@ -25,7 +25,7 @@ class GwpTableError(ValueError):
 
 
 def load_gwp_table(folder: Path | None = None) -> GwpTable:
-    return _load(Path(folder or BUNDLED_DIR).resolve())
+    return _load(Path(folder or resource("emission_factors")).resolve())
 
 
 @cache
