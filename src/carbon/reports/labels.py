@@ -146,7 +146,7 @@ def gas_notes(result: ComputationResult) -> list[str]:
         gettext(
             "Emissions by gas are in CO₂e with the GWP set above, from the factors' breakdown "
             "by gas where the source gives one; emissions whose factor has none are in the "
-            "column \u201cnot broken down\u201d (%(t)s t CO₂e), not split by guess."
+            "column \u201cNot broken down by gas\u201d (%(t)s t CO₂e), not split by guess."
         )
         % {"t": fmt_number(result.by_gas["not_broken_down"] / 1000, digits=3)}
     ]
