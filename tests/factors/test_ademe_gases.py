@@ -75,3 +75,14 @@ def test_imported_breakdown_through_the_engine_and_ar6() -> None:
     assert ar6.total_kgco2e == pytest.approx(expected)
     assert ar6.gwp_kept_ar5_factors == ("3", "4")
     assert ar6.gwp_kept_ar5_lines == 2
+
+
+def test_a_gas_cell_that_is_not_a_number_names_its_line_and_column() -> None:
+    from carbon.factors.ademe import AdemeFormatError
+
+    bad = [*rows()[:3], element(5, total=1, cells={"CH4b": "abc"})]
+    with pytest.raises(AdemeFormatError) as err:
+        read_ademe_export(render(bad), VERSION)
+    # header line 1, then rows: element 1 (2), its two postes (3, 4), element 5 (5)
+    assert err.value.line == 5 and err.value.column == "CH4b"
+    assert "'abc' is not a number" in str(err.value)

@@ -209,13 +209,18 @@ def _gases(
         codes = _by_unique(table[code_col], lambda c: canonical_gas(c) if c.strip() else OTHER_GAS)
         columns.append((value_col, codes))
     for column, gas in columns:
-        values = _numbers(table, column, rows, lines)
-        take = rows & np.isfinite(values) & (values != 0)
+        # Most cells are empty: only the filled ones of imported rows are parsed.
+        filled = rows & (table[column] != "").to_numpy()
+        if not filled.any():
+            continue
+        values = _numbers(table.loc[filled, [column]], column, np.ones(filled.sum(), dtype=bool),
+                          lines[filled])  # fmt: skip
+        take = np.isfinite(values) & (values != 0)
         if take.any():
             frames.append(
                 pd.DataFrame(
-                    {"factor_id": ids[take], "part": parts[take], "gas": gas[take],
-                     "kgco2e": values[take]}
+                    {"factor_id": ids[filled][take], "part": parts[filled][take],
+                     "gas": gas[filled][take], "kgco2e": values[take]}
                 )
             )  # fmt: skip
     if not frames:
