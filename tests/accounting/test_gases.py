@@ -155,3 +155,14 @@ def test_both_groupings_give_the_same_quantities_per_poste_and_factor() -> None:
         # poste 0, factor 1: 2 + 3 + 5 = 10; poste 2, factor 0: 4
         assert got is not None
         assert got.tolist() == [[0.0, 10.0], [0.0, 0.0], [4.0, 0.0]]
+
+
+def test_a_replaced_library_does_not_share_the_restated_copies() -> None:
+    lib = _library()
+    first = restate(lib, TABLE, "AR6")
+    assert restate(lib, TABLE, "AR6") is first  # kept on the library
+    other = dataclasses.replace(lib, gases=lib.gases.iloc[:0])
+    again = restate(other, TABLE, "AR6")
+    assert again is not first
+    # without a breakdown nothing is restated: R410A stays 1924 per kg
+    assert again.factors.set_index("factor_id").loc["r410a", "total_kgco2e"] == 1924.0

@@ -237,3 +237,17 @@ def test_a_breakdown_by_gas_round_trips_and_counts_in_the_digest(db_session: Ses
     # what it was before gases were stored (the factors and sub-posts only).
     bare = FactorLibrary(library.version, library.factors, library.subposts)
     assert factor_store.content_digest(bare) != version.content_digest
+
+
+def test_an_imported_breakdown_with_sub_post_parts_round_trips(db_session: Session) -> None:
+    from carbon.factors.ademe import read_ademe_export
+    from tests.factors.ademe_fixture import render
+    from tests.factors.test_ademe_gases import rows
+
+    library = read_ademe_export(render(rows()), "ADEME gases round trip")
+    version = factor_store.save_library(db_session, library, source="ademe")
+    db_session.expire_all()
+    loaded = factor_store.load_library(db_session, version.id)
+    by = ["factor_id", "part", "gas"]
+    assert_frame_equal(_sorted(loaded.gases, by), _sorted(library.gases, by))
+    assert set(loaded.gases["part"]) == {"", "Combustion", "Amont"}

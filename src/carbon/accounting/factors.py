@@ -86,8 +86,10 @@ class FactorLibrary:
     gases: pd.DataFrame = field(default_factory=empty_gases)
     gwp_set: str = "AR5"
     kept_ar5: frozenset[str] = frozenset()
+    # Restated copies (accounting/gwp.py), kept per GWP set and table; never copied by
+    # dataclasses.replace, whose library is another content.
     _restated: dict[tuple[object, ...], FactorLibrary] = field(
-        default_factory=dict, repr=False, compare=False
+        default_factory=dict, init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
