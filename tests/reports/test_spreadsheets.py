@@ -208,6 +208,7 @@ def test_cohort_xlsx() -> None:
     kpis = dict(list(_sheet(data, "Indicators").values)[1:])
     assert kpis["Actions identified"] == 5 and kpis["Actions with a quantified target"] == 3
     assert kpis["Footprint of the cohort, latest years, t CO₂e"] == pytest.approx(12.0)
+    assert kpis["Global warming potentials"] == "IPCC AR5, 100 years"  # cohort figures: AR5
     rows = list(_sheet(data, "Companies").values)
     col = {name: i for i, name in enumerate(rows[0])}
     assert [r[0] for r in rows[1:]] == ["Company 01", "Company 02", "Company 03"]

@@ -8,7 +8,7 @@ All text goes through spreadsheet.neutralise (see spreadsheet.py).
 
 from __future__ import annotations
 
-from carbon.accounting.gases import ALL_GROUPS, NOT_BROKEN_DOWN
+from carbon.accounting.gases import ALL_GROUPS, DEFAULT_GWP_SET, NOT_BROKEN_DOWN
 from carbon.accounting.postes import POSTES, POSTES_BY_CODE
 from carbon.i18n import gettext as _
 from carbon.i18n import use_locale
@@ -204,6 +204,7 @@ def cohort_xlsx(r: CohortReport, locale: str) -> bytes:
             [_("t CO₂e avoided a year, expected"), k.expected_t],
             [_("t CO₂e avoided, achieved"), k.achieved_t],
             [_("Footprint of the cohort, latest years, t CO₂e"), k.latest_total_kg / 1000],
+            [_("Global warming potentials"), labels.gwp_set(DEFAULT_GWP_SET)],
         ]
         add_table(wb, _("Indicators"), [r.programme, r.cohort], kpis, widths={0: 50, 1: 30})
         header = [_("Company"), _("Country"), _("Sector"), _("FTE"), _("Base year"),
