@@ -6,6 +6,8 @@ import dataclasses
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carbon.accounting.engine import compute
 from carbon.accounting.factors import FactorLibrary
@@ -166,3 +168,38 @@ def test_a_replaced_library_does_not_share_the_restated_copies() -> None:
     assert again is not first
     # without a breakdown nothing is restated: R410A stays 1924 per kg
     assert again.factors.set_index("factor_id").loc["r410a", "total_kgco2e"] == 1924.0
+
+
+_POSTES = ["1.1", "1.2", "1.4", "2.1", "3.5", "4.1", "4.4", "6.1"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_POSTES),
+            st.sampled_from(["gas", "r410a", "diesel"]),
+            st.floats(min_value=0.0, max_value=1e6, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_gases_and_not_broken_down_always_add_up_to_each_poste(lines: list) -> None:
+    # Whatever the lines, per poste the gas groups plus "not broken down" are the poste's
+    # emissions, and only the lines of diesel (no breakdown) are not broken down.
+    units = {"gas": "kWh PCS", "r410a": "kg", "diesel": "litre"}
+    frame = pd.DataFrame(
+        {
+            "poste": [p for p, _, _ in lines],
+            "factor_id": [fid for _, fid, _ in lines],
+            "quantity": [q for _, _, q in lines],
+            "unit": [units[fid] for _, fid, _ in lines],
+        }
+    )
+    r = compute(frame, _library())
+    for code, kg in r.by_poste.items():
+        assert sum(r.by_poste_gas[code].values()) == pytest.approx(kg, rel=1e-9, abs=1e-6)
+    diesel = r.lines.loc[r.lines["factor_id"] == "diesel", "kgco2e"].sum()
+    assert r.by_gas["not_broken_down"] == pytest.approx(diesel, rel=1e-9, abs=1e-6)
+    assert sum(r.by_gas.values()) == pytest.approx(r.total_kgco2e, rel=1e-9, abs=1e-6)
