@@ -32,7 +32,7 @@ from carbon.accounting.factors import (
     FactorLibrary,
     LibraryArrays,
 )
-from carbon.accounting.gases import ALL_GROUPS
+from carbon.accounting.gases import by_poste_and_gas
 from carbon.accounting.notices import LineWarning, capped
 from carbon.accounting.postes import (
     ENERGY_POSTES,
@@ -391,7 +391,7 @@ def compute_encoded(
         quantities=arr.gas is not None,
     )
 
-    by_gas = _by_gas(arr, var.quantities, by_poste)
+    by_gas = by_poste_and_gas(arr.gas, var.quantities, by_poste, _ENERGY, _POSTE_INDEX)
     kept_ar5 = None if arr.kept_ar5 is None else arr.kept_ar5[fp]
 
     flags = arr.flags[fp]  # one gather for both counts below
@@ -448,33 +448,6 @@ def compute_encoded(
         if kept_ar5 is None or not kept_ar5.any()
         else tuple(sorted(library.factors["factor_id"].to_numpy()[np.unique(fp[kept_ar5])])),
     )
-
-
-def _by_gas(
-    arr: LibraryArrays,
-    per_factor: npt.NDArray[np.float64] | None,
-    by_poste: npt.NDArray[np.float64],
-) -> npt.NDArray[np.float64]:
-    """kgCO2e per poste and gas group (gases.ALL_GROUPS: the last column is what no breakdown
-    covers), from the summed quantity per (poste, factor) that the uncertainty's grouping
-    already made: small products with the library's per-factor gas matrices, no pass over the
-    lines (methodology § 10)."""
-    out = np.zeros((N_POSTES, len(ALL_GROUPS)))
-    gas = arr.gas
-    if gas is not None and per_factor is not None:
-        # (gases × factors) @ (factors × postes): BLAS's best layout for these shapes.
-        out[:, :-1] = np.where(
-            _ENERGY[:, None], (gas.kept.T @ per_factor.T).T, (gas.whole.T @ per_factor.T).T
-        )
-        if gas.moved:
-            energy_qty = per_factor[_ENERGY].sum(axis=0)
-            for poste, matrix in gas.moved.items():
-                out[_POSTE_INDEX[poste], :-1] += energy_qty @ matrix
-    rest = by_poste - out[:, :-1].sum(axis=1)
-    # What is left is rounding when every line is broken down: keep it from showing as a gas.
-    rest[np.abs(rest) <= 1e-9 * np.maximum(np.abs(by_poste), 1.0)] = 0.0
-    out[:, -1] = rest
-    return out
 
 
 def compute(

@@ -197,3 +197,34 @@ def gas_arrays(
             target = kept if poste == "" else moved.setdefault(poste, np.zeros((n, len(GROUPS))))
             np.add.at(target, pos[sel], sp.by_group[sel])
     return GasArrays(whole=whole.by_group, kept=kept, moved=moved, has_breakdown=whole.complete)
+
+
+def by_poste_and_gas(
+    gas: GasArrays | None,
+    per_factor: npt.NDArray[np.float64] | None,
+    by_poste: npt.NDArray[np.float64],
+    energy: npt.NDArray[np.bool_],
+    poste_index: Mapping[str, int],
+) -> npt.NDArray[np.float64]:
+    """kgCO2e per poste and gas group (ALL_GROUPS: the last column is what no breakdown covers).
+
+    ``per_factor`` is the summed quantity per (poste, factor) that the engine's uncertainty
+    grouping already made, so the lines are not read again: two small matrix products with the
+    per-factor gas matrices, then the parts energy lines move out of their poste (§ 10).
+    ``energy`` flags the energy postes, ``poste_index`` maps a poste code to its row.
+    """
+    out = np.zeros((len(by_poste), len(ALL_GROUPS)))
+    if gas is not None and per_factor is not None:
+        # (gases × factors) @ (factors × postes): BLAS's best layout for these shapes.
+        out[:, :-1] = np.where(
+            energy[:, None], (gas.kept.T @ per_factor.T).T, (gas.whole.T @ per_factor.T).T
+        )
+        if gas.moved:
+            energy_qty = per_factor[energy].sum(axis=0)
+            for poste, matrix in gas.moved.items():
+                out[poste_index[poste], :-1] += energy_qty @ matrix
+    rest = by_poste - out[:, :-1].sum(axis=1)
+    # What is left is rounding when every line is broken down: keep it from showing as a gas.
+    rest[np.abs(rest) <= 1e-9 * np.maximum(np.abs(by_poste), 1.0)] = 0.0
+    out[:, -1] = rest
+    return out
