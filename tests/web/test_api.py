@@ -151,6 +151,10 @@ def test_results(as_user: Any, world: World, db_session: Session) -> None:
     )
     assert data["uncertainty_by_category"]["2"] == pytest.approx(58.138, abs=1e-3)
     assert data["factor_library"] == "carbon-bundled 2026.4"
+    # Neither grid electricity nor diesel has a breakdown by gas in the bundled library.
+    assert data["gwp_set"] == "AR5"
+    assert data["by_gas"]["not_broken_down"] == pytest.approx(3620.0)
+    assert data["by_gas"]["co2_fossil"] == 0.0
     cat1 = data["categories"][0]
     assert cat1["label"] == "Direct emissions" and cat1["postes"]["1.2"] == pytest.approx(3100)
     assert cat1["postes"]["1.5"] == 0.0  # poste 1.5 counts in category 1 (methodology §4)
