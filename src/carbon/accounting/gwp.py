@@ -64,12 +64,13 @@ def _restate(library: FactorLibrary, table: GwpTable, gwp_set: str) -> FactorLib
     ratio = g["gas"].map(lambda gas: table.ratio(str(gas), gwp_set) or 1.0).to_numpy(dtype=float)
     g["kgco2e"] = np.where(mine, g["kgco2e"].to_numpy(dtype=float) * ratio, g["kgco2e"])
     sums = g.loc[mine].groupby(["factor_id", "part"])["kgco2e"].sum()
-    whole = f["factor_id"].map(lambda fid: sums.get((fid, ""), np.nan))
+    # A restated part with no gas rows is a part of zero (gases.part_sums): 0 stays 0.
+    whole = f["factor_id"].map(lambda fid: sums.get((fid, ""), 0.0))
     f["total_kgco2e"] = np.where(ok, whole.to_numpy(dtype=float), f["total_kgco2e"])
     sp = library.subposts.copy()
     if len(sp):
         new = [
-            sums.get((fid, name), np.nan)
+            sums.get((fid, name), 0.0)
             for fid, name in zip(sp["factor_id"], sp["name"], strict=True)
         ]
         done = sp["factor_id"].isin(list(done_ids)).to_numpy()
