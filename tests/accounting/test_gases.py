@@ -153,10 +153,12 @@ def test_both_groupings_give_the_same_quantities_per_poste_and_factor() -> None:
     key = source_key(factor, poste, quality, 2, 2)
     args = (np.ones(2), np.zeros(2), np.zeros(3, bool), np.zeros(2), np.zeros(2), np.ones(3, bool))
     for dense in (True, False):
-        got = combine_per_source(key, q, *args, 1, dense=dense, quantities=True).quantities
-        # poste 0, factor 1: 2 + 3 + 5 = 10; poste 2, factor 0: 4
-        assert got is not None
-        assert got.tolist() == [[0.0, 10.0], [0.0, 0.0], [4.0, 0.0]]
+        var = combine_per_source(key, q, *args, 1, dense=dense, quantities=True)
+        # poste 0, factor 1: 2 + 3 + 5 = 10; poste 2, factor 0: 4 (both factors used here, so
+        # the sparse grouping's columns are factors 0 and 1 too)
+        assert var.quantities is not None
+        assert var.quantities.tolist() == [[0.0, 10.0], [0.0, 0.0], [4.0, 0.0]]
+        assert var.factors is None if dense else var.factors.tolist() == [0, 1]
 
 
 def test_a_replaced_library_does_not_share_the_restated_copies() -> None:
@@ -225,3 +227,17 @@ def test_a_part_of_zero_is_broken_down_without_gases() -> None:
     ar6 = compute(lines, restate(lib, TABLE, "AR6"))
     assert ar6.gwp_kept_ar5_lines == 0
     assert ar6.by_poste["2.1"] == 0.0
+
+
+def test_the_sparse_grouping_gives_the_same_gases() -> None:
+    # With 100 more factors the possible sources (22 postes × 3 qualities × 103 factors = 6,798)
+    # outnumber the dense limit for 3 lines, so the engine groups sparsely (uncertainty.py);
+    # the figures by gas must not change.
+    small = _library()
+    extra = [{"factor_id": f"x{i}", "unit": "kg", "total_kgco2e": 1.0} for i in range(100)]
+    big = make_library([GAS, DIESEL, R410A, *extra], GAS_SPLIT + DIESEL_SPLIT)
+    big = dataclasses.replace(big, gases=small.gases)
+    dense, sparse = compute(LINES, small), compute(LINES, big)
+    for code in dense.by_poste:
+        assert sparse.by_poste_gas[code] == pytest.approx(dense.by_poste_gas[code])
+    assert sparse.by_gas["co2_fossil"] == pytest.approx(200.0)

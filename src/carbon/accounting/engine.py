@@ -391,7 +391,7 @@ def compute_encoded(
         quantities=arr.gas is not None,
     )
 
-    by_gas = by_poste_and_gas(arr.gas, var.quantities, by_poste, _ENERGY, _POSTE_INDEX)
+    by_gas = by_poste_and_gas(arr.gas, var.quantities, var.factors, by_poste, _ENERGY, _POSTE_INDEX)
     kept_ar5 = None if arr.kept_ar5 is None else arr.kept_ar5[fp]
 
     flags = arr.flags[fp]  # one gather for both counts below

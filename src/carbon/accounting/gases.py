@@ -204,6 +204,7 @@ def gas_arrays(
 def by_poste_and_gas(
     gas: GasArrays | None,
     per_factor: npt.NDArray[np.float64] | None,
+    factors: npt.NDArray[np.intp] | None,
     by_poste: npt.NDArray[np.float64],
     energy: npt.NDArray[np.bool_],
     poste_index: Mapping[str, int],
@@ -212,19 +213,26 @@ def by_poste_and_gas(
 
     ``per_factor`` is the summed quantity per (poste, factor) that the engine's uncertainty
     grouping already made, so the lines are not read again: two small matrix products with the
-    per-factor gas matrices, then the parts energy lines move out of their poste (§ 10).
-    ``energy`` flags the energy postes, ``poste_index`` maps a poste code to its row.
+    per-factor gas matrices, then the parts energy lines move out of their poste (§ 10). Its
+    columns are the library's factors, or those listed in ``factors``. ``energy`` flags the
+    energy postes, ``poste_index`` maps a poste code to its row.
     """
     out = np.zeros((len(by_poste), len(ALL_GROUPS)))
     if gas is not None and per_factor is not None:
+
+        def rows(matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+            return matrix if factors is None else matrix[factors]
+
         # (gases × factors) @ (factors × postes): BLAS's best layout for these shapes.
         out[:, :-1] = np.where(
-            energy[:, None], (gas.kept.T @ per_factor.T).T, (gas.whole.T @ per_factor.T).T
+            energy[:, None],
+            (rows(gas.kept).T @ per_factor.T).T,
+            (rows(gas.whole).T @ per_factor.T).T,
         )
         if gas.moved:
             energy_qty = per_factor[energy].sum(axis=0)
             for poste, matrix in gas.moved.items():
-                out[poste_index[poste], :-1] += energy_qty @ matrix
+                out[poste_index[poste], :-1] += energy_qty @ rows(matrix)
     rest = by_poste - out[:, :-1].sum(axis=1)
     # Float rounding of two ways of summing the same lines is far below 1e-10 of the poste:
     # a remainder that small is not an emission "not broken down" (and none smaller is lost

@@ -114,8 +114,10 @@ class SourceVariance:
     by_poste: npt.NDArray[np.float64]  # each poste's, 4.1 with the upstream parts moved there
     total: float  # the total's (postes reported apart left out)
     # Summed quantity per (poste, factor), when asked for: the per-gas results read it rather
-    # than pass over the lines again (engine._by_gas).
+    # than pass over the lines again (gases.by_poste_and_gas). Columns are every factor of the
+    # library (``factors`` None), or only the factors in ``factors`` (few sources).
     quantities: npt.NDArray[np.float64] | None = None
+    factors: npt.NDArray[np.intp] | None = None
 
 
 def combine_per_source(
@@ -190,11 +192,14 @@ def combine_per_source(
     for poste, part in ((upstream_poste, to_upstream), *moved.items()):
         up = part[f] * on_energy
         by_poste[poste] += float(np.dot(w, up * up))
-    grouped = None
+    grouped, used = None, None
     if quantities:
-        flat = np.bincount(p * n_f + f, weights=summed, minlength=n_postes * n_f)
-        grouped = flat.astype(np.float64).reshape(n_postes, n_f)
-    return SourceVariance(by_poste, total, grouped)
+        # Only the factors these sources use: a period of 300 lines against a 20,000-factor
+        # library makes a 22 × (a few hundred) matrix, not 22 × 20,000.
+        used, column = np.unique(f, return_inverse=True)
+        flat = np.bincount(p * len(used) + column, weights=summed, minlength=n_postes * len(used))
+        grouped = flat.astype(np.float64).reshape(n_postes, len(used))
+    return SourceVariance(by_poste, total, grouped, used)
 
 
 RANKING_COLUMNS = (
