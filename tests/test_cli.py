@@ -40,7 +40,7 @@ def test_compute_with_the_bundled_library(tmp_path: Path) -> None:
     assert out["by_poste"]["1.2"] == pytest.approx(3100)
     assert out["by_scope"] == pytest.approx({"1": 3100, "2": 650, "3": 5.86})
     assert out["biogenic_co2_kg"] == 0
-    assert out["factor_library"] == "carbon-bundled 2026.4"
+    assert out["factor_library"] == "carbon-bundled 2026.5"
     assert set(out["by_poste"]) >= {"1.1", "4.1", "6.1"}
     assert out["uncertainty_kgco2e"] > 0
 

@@ -351,7 +351,7 @@ def test_poste_lists_its_lines_and_their_factor(as_user: Any, world: World) -> N
     assert cells[4:7] == ["520.0 kg CO₂e", "100.0%", "± 11.2% ± 58.1 kg CO₂e"]
     factor = page.select_one("[id='factor-bundled:elec-fr-2022']")
     facts = text(factor)
-    for expected in ("0.052 kg CO₂e per kWh", "Nos Gestes Climat", "carbon-bundled 2026.4",
+    for expected in ("0.052 kg CO₂e per kWh", "Nos Gestes Climat", "carbon-bundled 2026.5",
                      "± 10% (ADEME default class)", "not checked against ADEME", "FR",
                      "no split in the source"):  # fmt: skip
         assert expected in facts

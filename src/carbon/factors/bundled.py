@@ -42,7 +42,7 @@ from carbon.accounting.units import UnitError, conversion_factor, is_known
 from carbon.factors.bundled_gases import read_bundled_gases
 from carbon.resources import resource
 
-BUNDLED_VERSION = "carbon-bundled 2026.4"
+BUNDLED_VERSION = "carbon-bundled 2026.5"
 BUNDLED_DIR = resource("emission_factors")
 _BUNDLED_RESOLVED = BUNDLED_DIR.resolve()
 FACTORS_FILE = "factors.csv"
