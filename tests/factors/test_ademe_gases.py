@@ -69,9 +69,9 @@ def test_imported_breakdown_through_the_engine_and_ar6() -> None:
     # 2.1: 1000 × 0.052 = 52, not broken down
     assert r.by_gas["not_broken_down"] == pytest.approx(52.0)
     ar6 = compute(lines, restate(lib, load_gwp_table(), "AR6"))
-    # 1: 1000 × (0.205 + 0.012 × 29.8/30 + 0.010 × 273/265); 2: 1300/1300 × 1526;
+    # 1: 1000 × (0.205 + 0.012 × 29.8/30 + 0.010 × 273/265); 2: 1300/1300 × 1530;
     # 3 ("Autres GES" has no gas) and 4 (no breakdown) stay AR5: 50 + 52.
-    expected = 1000 * (0.205 + 0.012 * 29.8 / 30 + 0.010 * 273 / 265) + 1526 + 50 + 52
+    expected = 1000 * (0.205 + 0.012 * 29.8 / 30 + 0.010 * 273 / 265) + 1530 + 50 + 52
     assert ar6.total_kgco2e == pytest.approx(expected)
     assert ar6.gwp_kept_ar5_factors == ("3", "4")
     assert ar6.gwp_kept_ar5_lines == 2

@@ -47,10 +47,10 @@ def test_bundled_refrigerants_under_ar6() -> None:
         }
     )  # fmt: skip
     r = compute(lines, lib)
-    # R410A 0.5 × 771 + 0.5 × 3740 = 2255.5; R404A 0.44 × 3740 + 0.52 × 5810 + 0.04 × 1526 =
-    # 1645.6 + 3021.2 + 61.04 = 4727.84; R407C 0.23 × 771 + 0.25 × 3740 + 0.52 × 1526 =
-    # 177.33 + 935 + 793.52 = 1905.85
-    assert r.by_poste["1.4"] == pytest.approx(2255.5 + 4727.84 + 1905.85)
+    # R410A 0.5 × 771 + 0.5 × 3740 = 2255.5; R404A 0.44 × 3740 + 0.52 × 5810 + 0.04 × 1530 =
+    # 1645.6 + 3021.2 + 61.2 = 4728.0; R407C 0.23 × 771 + 0.25 × 3740 + 0.52 × 1530 =
+    # 177.33 + 935 + 795.6 = 1907.93
+    assert r.by_poste["1.4"] == pytest.approx(2255.5 + 4728.0 + 1907.93)
     # grid electricity has no breakdown: 1000 × 0.052 = 52, AR5, named
     assert r.by_poste["2.1"] == pytest.approx(52.0)
     assert r.gwp_kept_ar5_factors == ("bundled:elec-fr-2022",)
