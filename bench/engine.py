@@ -15,6 +15,7 @@ import pandas as pd
 from bench.timing import measure
 from carbon.accounting.engine import compute, compute_encoded, encode_lines
 from carbon.accounting.factors import FACTOR_COLUMNS, SUBPOST_COLUMNS, FactorLibrary
+from carbon.accounting.gases import GAS_COLUMNS
 from carbon.accounting.postes import POSTE_CODES
 
 N_LINES = 1_000_000
@@ -68,7 +69,22 @@ def make_library(rng: np.random.Generator) -> FactorLibrary:
                           "kind": "other", "kgco2e": total[split] * 0.2}),
         ]
     ).astype(SUBPOST_COLUMNS)  # fmt: skip
-    return FactorLibrary(version="bench", factors=factors, subposts=sub)
+    # Half the factors broken down by gas (CO2f, CH4f, N2O), their sub-posts too, as the ADEME
+    # export gives them, so the per-gas results are measured on a library that has them.
+    gassed = np.flatnonzero(rng.random(N_FACTORS) < 0.5)
+    shares = {"CO2f": 0.95, "CH4f": 0.03, "N2O": 0.02}
+    is_split = np.isin(gassed, split)
+    parts = [("", 1.0, gassed)]
+    parts += [("Combustion", 0.8, gassed[is_split]), ("Amont", 0.2, gassed[is_split])]
+    gases = pd.concat(
+        [
+            pd.DataFrame({"factor_id": np.array(ids)[rows], "part": part, "gas": gas,
+                          "kgco2e": total[rows] * scale * share})
+            for part, scale, rows in parts
+            for gas, share in shares.items()
+        ]
+    ).astype(GAS_COLUMNS)  # fmt: skip
+    return FactorLibrary(version="bench", factors=factors, subposts=sub, gases=gases)
 
 
 def make_lines(rng: np.random.Generator, lib: FactorLibrary) -> pd.DataFrame:

@@ -40,7 +40,7 @@ def test_compute_with_the_bundled_library(tmp_path: Path) -> None:
     assert out["by_poste"]["1.2"] == pytest.approx(3100)
     assert out["by_scope"] == pytest.approx({"1": 3100, "2": 650, "3": 5.86})
     assert out["biogenic_co2_kg"] == 0
-    assert out["factor_library"] == "carbon-bundled 2026.4"
+    assert out["factor_library"] == "carbon-bundled 2026.5"
     assert set(out["by_poste"]) >= {"1.1", "4.1", "6.1"}
     assert out["uncertainty_kgco2e"] > 0
 
@@ -329,3 +329,30 @@ def test_compute_json_lists_the_spend_lines_to_replace(tmp_path: Path) -> None:
     assert spend["kgco2e"] == pytest.approx(1_100.0)
     assert spend["share_total_pct"] == pytest.approx(62.857143)
     assert spend["share_uncertainty_pct"] == pytest.approx(98.732544)
+
+
+def test_compute_chooses_the_gwp_set(tmp_path: Path) -> None:
+    csv = (
+        "poste;factor_id;quantity;unit\n"
+        "1.4;bundled:refrigerant-r410a;2;kg\n"  # AR5 2 × 1924 = 3848; AR6 2 × 2255.5 = 4511
+        "2.1;bundled:elec-fr-2022;1000;kWh\n"  # no breakdown: 52 under both
+    )
+    path = write(tmp_path, csv)
+    ar5 = run_json(path)
+    assert ar5["gwp_set"] == "AR5"
+    assert ar5["total_kgco2e"] == pytest.approx(3848 + 52)
+    # R410A: 0.5 kg HFC-32 × 677 + 0.5 kg HFC-125 × 3170 = 1923.5, scaled to the total 1924
+    assert ar5["by_gas"]["other"] == pytest.approx(3848)
+    assert ar5["by_gas"]["not_broken_down"] == pytest.approx(52)
+    ar6 = run_json(path, "--gwp", "ar6")
+    # AR6: 0.5 × 771 + 0.5 × 3740 = 2255.5 per kg
+    assert ar6["gwp_set"] == "AR6"
+    assert ar6["total_kgco2e"] == pytest.approx(4511 + 52)
+    assert ar6["gwp_kept_ar5_lines"] == 1
+    assert ar6["gwp_kept_ar5_factors"] == ["bundled:elec-fr-2022"]
+    table = runner.invoke(app, ["compute", str(path), "--gwp", "AR6"])
+    assert table.exit_code == 0, table.output
+    assert "IPCC AR6, 100 years" in table.output
+    assert "1 line(s) stay AR5" in table.output
+    bad = runner.invoke(app, ["compute", str(path), "--gwp", "ar4"])
+    assert bad.exit_code != 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,6 +27,14 @@ from carbon.cli_import import import_app
 from carbon.cli_rules import rules_app
 from carbon.config import Settings
 from carbon.imports.tabular import TableError
+
+
+class GwpChoice(StrEnum):
+    """``carbon compute --gwp``: the GWP set (docs/methodology.md § 10)."""
+
+    ar5 = "ar5"
+    ar6 = "ar6"
+
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -68,12 +77,25 @@ def compute_cmd(
             help="reporting year: deflates spends, picks the residual mix (a 'year' column wins)",
         ),
     ] = None,
+    gwp: Annotated[
+        GwpChoice,
+        typer.Option(
+            "--gwp",
+            case_sensitive=False,
+            help="GWP set: ar5 (ADEME's, the default) or ar6 for factors broken down by gas",
+        ),
+    ] = GwpChoice.ar5,
 ) -> None:
     """Compute a footprint from a CSV of activity lines, with no database."""
     from carbon.factors.reference import load_reference_data
     from carbon.imports.activity_csv import read_activity_csv
 
     library = _load_library(factors)
+    if gwp is GwpChoice.ar6:
+        from carbon.accounting.gwp import restate
+        from carbon.factors.gwp import load_gwp_table
+
+        library = restate(library, load_gwp_table(), "AR6")
     try:
         data = activities.read_bytes()
     except OSError as exc:
@@ -142,6 +164,15 @@ def _print_result_table(result: object, source: Path) -> None:
         out.print(f"{source}: line {warning.line}: {warning.message}", highlight=False)
     if result.warnings_omitted:
         out.print(f"… and {result.warnings_omitted} more warning(s)", highlight=False)
+    out.print(f"Global warming potentials: IPCC {result.gwp_set}, 100 years")
+    if result.gwp_kept_ar5_lines:
+        named = ", ".join(result.gwp_kept_ar5_factors[:10])
+        more = len(result.gwp_kept_ar5_factors) - 10
+        out.print(
+            f"{result.gwp_kept_ar5_lines} line(s) stay AR5, their factor having no breakdown by "
+            f"gas: {named}" + (f" and {more} more" if more > 0 else ""),
+            highlight=False,
+        )
     if result.unsplit_energy_lines:
         out.print(
             f"{result.unsplit_energy_lines} energy line(s) use a factor without a "

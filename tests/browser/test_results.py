@@ -35,3 +35,23 @@ def test_drill_down_from_a_total_to_its_lines(company_page: Any) -> None:
     detail = parse_number(page.locator("#poste-total").inner_text())
     assert round(detail, 1) == pytest.approx(shown)
     shoot(page, f"poste-{code}")
+
+
+def test_emissions_by_gas_open_from_the_results(company_page: Any) -> None:
+    page = company_page
+    pid = period_id(page, 2024)
+    response = page.goto(f"/periods/{pid}/results")
+    assert response is not None and response.status == 200
+    table = page.locator("#by-gas-table")
+    assert not table.is_visible()  # behind its disclosure
+    page.locator("#by-gas summary").click()
+    assert table.is_visible()
+    assert re.search(r"AR5", table.locator("caption").inner_text())
+    # The six rows (five gas groups and "not broken down") add up to the footprint's total,
+    # each rounded to 0.1 t: within 0.05 t per row.
+    rows = table.locator("tbody tr")
+    assert rows.count() == 6
+    total = sum(parse_number(rows.nth(i).locator("td").first.inner_text()) for i in range(6))
+    shown = parse_number(page.locator("#total-value").inner_text())
+    assert total == pytest.approx(shown, abs=0.05 * 6 + 0.05)
+    shoot(page, "results-by-gas")

@@ -221,3 +221,33 @@ def test_a_full_ademe_sized_library_saves_and_loads(
     # Not an assertion (machines differ); shown with -s to keep an eye on it.
     with capsys.disabled():
         print(f"\n  20,000 factors: save {saved - started:.2f} s, load {loaded_at - saved:.2f} s")
+
+
+def test_a_breakdown_by_gas_round_trips_and_counts_in_the_digest(db_session: Session) -> None:
+    from carbon.factors.bundled import load_bundled_library
+
+    library = load_bundled_library()
+    assert len(library.gases)  # the refrigerants
+    version = factor_store.save_library(db_session, library, source="bundled")
+    db_session.expire_all()
+    loaded = factor_store.load_library(db_session, version.id)
+    by = ["factor_id", "part", "gas"]
+    assert_frame_equal(_sorted(loaded.gases, by), _sorted(library.gases, by))
+    # The same factors without their gases are another content; with no gases the digest is
+    # what it was before gases were stored (the factors and sub-posts only).
+    bare = FactorLibrary(library.version, library.factors, library.subposts)
+    assert factor_store.content_digest(bare) != version.content_digest
+
+
+def test_an_imported_breakdown_with_sub_post_parts_round_trips(db_session: Session) -> None:
+    from carbon.factors.ademe import read_ademe_export
+    from tests.factors.ademe_fixture import render
+    from tests.factors.test_ademe_gases import rows
+
+    library = read_ademe_export(render(rows()), "ADEME gases round trip")
+    version = factor_store.save_library(db_session, library, source="ademe")
+    db_session.expire_all()
+    loaded = factor_store.load_library(db_session, version.id)
+    by = ["factor_id", "part", "gas"]
+    assert_frame_equal(_sorted(loaded.gases, by), _sorted(library.gases, by))
+    assert set(loaded.gases["part"]) == {"", "Combustion", "Amont"}

@@ -207,8 +207,8 @@ def test_0009_adds_the_mapping_rules_and_takes_them_away(empty_database_url: str
             session.add(rule)
             session.commit()
             cohort_id = cohort.id
-        # One step down ("-1", not a name: the chain before 0009 changes at merges).
-        migrate.downgrade(empty_database_url, "-1")
+        # One step below 0009 ("0009-1", not a name: the chain before 0009 changes at merges).
+        migrate.downgrade(empty_database_url, "0009-1")
         assert "mapping_rule" not in inspect(engine).get_table_names()
         assert inspect(engine).get_table_names()  # only this table went
         migrate.upgrade(empty_database_url)
@@ -216,5 +216,19 @@ def test_0009_adds_the_mapping_rules_and_takes_them_away(empty_database_url: str
             assert session.scalars(select(MappingRule)).all() == []
             session.add(MappingRule(cohort_id=cohort_id, prefix="601", treatment="excluded"))
             session.commit()  # the table is back, constraints and all
+    finally:
+        engine.dispose()
+
+
+def test_0010_adds_the_gas_breakdown_and_takes_it_away(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url)
+    engine = make_engine(Settings(database_url=empty_database_url))
+    try:
+        assert "factor_gas" in inspect(engine).get_table_names()
+        migrate.downgrade(empty_database_url, "0010-1")
+        tables = inspect(engine).get_table_names()
+        assert "factor_gas" not in tables and "factor" in tables
+        migrate.upgrade(empty_database_url)
+        assert "factor_gas" in inspect(engine).get_table_names()
     finally:
         engine.dispose()

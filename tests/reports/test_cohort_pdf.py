@@ -34,6 +34,7 @@ def test_programme_kpis_and_companies() -> None:
                    "3.0", "-25.0%", "0.6")  # fmt: skip
     assert "3 / 2" in seq
     assert "carbon-bundled" in body  # the library versions used
+    assert "IPCC AR5, 100 years" in " ".join(body.split())  # and the GWP set (methodology § 10)
 
 
 def test_anonymised_report_shows_no_name() -> None:

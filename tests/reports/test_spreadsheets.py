@@ -6,12 +6,14 @@ import csv
 import io
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from carbon.i18n import gettext, use_locale
-from carbon.reports import exports
+from carbon.reports import exports, labels
+from carbon.reports.model import PeriodReport
 from carbon.reports.spreadsheet import neutralise, plain_number, sheet_title, to_csv
 
 from . import sample
@@ -130,16 +132,22 @@ def test_xlsx_neutralises_formulas_on_read_back() -> None:
     assert lines[1][col[fr("Evidence")]] == "bell"  # a control character would break the file
 
 
-def test_beges_xlsx_has_22_postes_in_tonnes() -> None:
-    data = exports.beges_xlsx(sample.period_a(), "fr")
+def _beges(data: bytes) -> tuple[list[tuple], dict[str, int], list[tuple]]:
+    """(rows before the header, column index by French header, table rows) of a BEGES sheet."""
     rows = [r for r in _sheet(data, "BEGES").values if any(v is not None for v in r)]
     header_at = next(i for i, r in enumerate(rows) if r[0] == fr("Category"))
-    table = rows[header_at + 1 :]
+    col = {str(name): i for i, name in enumerate(rows[header_at])}
+    return rows[:header_at], col, rows[header_at + 1 :]
+
+
+def test_beges_xlsx_has_22_postes_in_tonnes() -> None:
+    preamble, col, table = _beges(exports.beges_xlsx(sample.period_a(), "fr"))
     postes = {r[1]: r for r in table if r[1]}
     assert len(postes) == 22
     assert postes["2.1"][3] == pytest.approx(0.52)  # 520 kg
     assert postes["1.2"][3] == pytest.approx(3.1)  # 3,100 kg
-    assert postes["1.2"][5] == pytest.approx(0.2192, abs=1e-4)  # 3,100 × 7.07 %
+    u = col[fr("Uncertainty, t CO₂e")]
+    assert postes["1.2"][u] == pytest.approx(0.2192, abs=1e-4)  # 3,100 × 7.07 %
     total = table[-2]
     assert total[2] == fr("Total") and total[3] == pytest.approx(3.62)
     # Poste 1.5 counts in the total (no "reported apart" label); biogenic CO2 has its own line
@@ -147,12 +155,50 @@ def test_beges_xlsx_has_22_postes_in_tonnes() -> None:
     assert fr("reported apart, not in the total") not in postes["1.5"][2]
     hors_bilan = table[-1]
     assert hors_bilan[2] == fr("Biogenic CO₂ (hors bilan), t") and hors_bilan[3] is None
-    assert hors_bilan[4] == pytest.approx(0.0)
-    note = fr(
-        "The factor library gives totals in CO₂e, not emissions by gas: no column by "
-        "gas (CO₂, CH₄, N₂O, other gases) is given."
-    )
-    assert any(note == str(r[0]) for r in rows[:header_at])
+    assert hors_bilan[col[fr("CO₂b, t")]] == pytest.approx(0.0)
+    # Neither grid electricity nor diesel is broken down by gas in the bundled library: all of
+    # the 3.62 t is in "not broken down", and the sheet says so.
+    with use_locale("fr"):
+        not_broken = col[labels.gas_column("not_broken_down")]
+        co2 = col[labels.gas_column("co2_fossil")]
+    assert total[not_broken] == pytest.approx(3.62) and total[co2] == 0.0
+    assert any("3,620" in str(r[0]) for r in preamble)
+
+
+def _with_refrigerant(gwp_set: str) -> PeriodReport:
+    from carbon.accounting.engine import compute
+    from carbon.accounting.gwp import restate
+    from carbon.factors.gwp import load_gwp_table
+
+    lines = pd.DataFrame(
+        [(1, "2.1", sample.ELEC, 10.0, "MWh", "measured"),
+         (2, "1.4", "bundled:refrigerant-r410a", 2.0, "kg", "measured")],
+        columns=["id", "poste", "factor_id", "quantity", "unit", "data_quality"],
+    )  # fmt: skip
+    lib = restate(sample.library(), load_gwp_table(), gwp_set)
+    result = compute(lines, lib, line_numbers=lines["id"].to_numpy())
+    return replace(sample.period_a(), result=result, lines=())
+
+
+def test_beges_columns_by_gas_and_the_gwp_set() -> None:
+    # AR5: R410A 2 kg × 1924 = 3848 kg, all HFCs ("other gases"); electricity 520 kg, no breakdown
+    preamble, col, table = _beges(exports.beges_xlsx(_with_refrigerant("AR5"), "fr"))
+    with use_locale("fr"):
+        other, rest = col[labels.gas_column("other")], col[labels.gas_column("not_broken_down")]
+        ar5, ar6 = labels.gwp_set("AR5"), labels.gwp_set("AR6")
+    postes = {r[1]: r for r in table if r[1]}
+    assert postes["1.4"][other] == pytest.approx(3.848) and postes["1.4"][rest] == 0.0
+    assert postes["2.1"][rest] == pytest.approx(0.52)
+    cat1 = next(r for r in table if r[0] == 1 and r[1] is None)
+    assert cat1[other] == pytest.approx(3.848)
+    total = table[-2]
+    assert total[3] == pytest.approx(3.848 + 0.52)
+    assert [fr("Global warming potentials"), ar5] in [list(r[:2]) for r in preamble]
+    # AR6: R410A 0.5 × 771 + 0.5 × 3740 = 2255.5 per kg -> 4.511 t; electricity stays AR5, named
+    preamble, col, table = _beges(exports.beges_xlsx(_with_refrigerant("AR6"), "fr"))
+    assert table[-2][3] == pytest.approx(4.511 + 0.52)
+    assert [fr("Global warming potentials"), ar6] in [list(r[:2]) for r in preamble]
+    assert any("bundled:elec-fr-2022" in str(r[0]) for r in preamble)
 
 
 def test_cohort_xlsx() -> None:
@@ -162,6 +208,7 @@ def test_cohort_xlsx() -> None:
     kpis = dict(list(_sheet(data, "Indicators").values)[1:])
     assert kpis["Actions identified"] == 5 and kpis["Actions with a quantified target"] == 3
     assert kpis["Footprint of the cohort, latest years, t CO₂e"] == pytest.approx(12.0)
+    assert kpis["Global warming potentials"] == "IPCC AR5, 100 years"  # cohort figures: AR5
     rows = list(_sheet(data, "Companies").values)
     col = {name: i for i, name in enumerate(rows[0])}
     assert [r[0] for r in rows[1:]] == ["Company 01", "Company 02", "Company 03"]
@@ -175,6 +222,6 @@ def test_exports_state_the_gwp_set() -> None:
     for data, sheet in ((exports.beges_xlsx(sample.period_a(), "fr"), "BEGES"),
                         (exports.period_xlsx(sample.period_a(), "fr"), fr("Results"))):  # fmt: skip
         rows = list(_sheet(data, sheet).values)
-        assert [fr("Global warming potentials"), fr("IPCC AR5, 100 years")] in [
-            list(r[:2]) for r in rows
-        ]
+        with use_locale("fr"):
+            ar5 = labels.gwp_set("AR5")
+        assert [fr("Global warming potentials"), ar5] in [list(r[:2]) for r in rows]

@@ -122,7 +122,7 @@ def test_period_and_lines(as_user: Any, world: World) -> None:
     period = c.get(f"/api/periods/{world.period_a.id}").json()
     assert period["year"] == 2024 and period["is_base_year"] is True
     assert period["status"] == "draft" and period["editable"] is True
-    assert period["factor_library"] == "carbon-bundled 2026.4"
+    assert period["factor_library"] == "carbon-bundled 2026.5"
     assert as_user("carol").get(f"/api/periods/{world.period_a.id}").json()["editable"] is False
     lines = c.get(f"/api/periods/{world.period_a.id}/lines").json()
     assert [(ln["poste"], ln["quantity"], ln["unit"]) for ln in lines] == [
@@ -150,7 +150,11 @@ def test_results(as_user: Any, world: World, db_session: Session) -> None:
         {"1": 219.203, "2": 58.138, "3": 0.0}, abs=1e-3
     )
     assert data["uncertainty_by_category"]["2"] == pytest.approx(58.138, abs=1e-3)
-    assert data["factor_library"] == "carbon-bundled 2026.4"
+    assert data["factor_library"] == "carbon-bundled 2026.5"
+    # Neither grid electricity nor diesel has a breakdown by gas in the bundled library.
+    assert data["gwp_set"] == "AR5"
+    assert data["by_gas"]["not_broken_down"] == pytest.approx(3620.0)
+    assert data["by_gas"]["co2_fossil"] == 0.0
     cat1 = data["categories"][0]
     assert cat1["label"] == "Direct emissions" and cat1["postes"]["1.2"] == pytest.approx(3100)
     assert cat1["postes"]["1.5"] == 0.0  # poste 1.5 counts in category 1 (methodology §4)

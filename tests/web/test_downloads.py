@@ -20,7 +20,7 @@ from tests.reports.pdf import follows, lines, text
 
 from .conftest import World
 
-PERIOD_FILES = ("report.pdf", "export.xlsx", "export.csv", "beges.xlsx")
+PERIOD_FILES = ("report.pdf", "export.xlsx", "export.csv", "beges.xlsx", "beges.xlsx?gwp=ar6")
 COHORT_FILES = ("report.pdf", "report.pdf?anonymise=1", "export.xlsx", "certificates.pdf")
 COMPANY_ACCESS = [("alice", 200), ("bob", 404), ("carol", 200), ("dave", 404), ("admin", 200)]
 COHORT_ACCESS = [("alice", 404), ("bob", 404), ("carol", 200), ("dave", 404), ("admin", 200)]
@@ -208,3 +208,27 @@ def test_no_certificate_before_the_cohort_starts(
     assert "issued once the cohort has started" in r.text
     one = carol.get(f"/companies/{world.company_a.id}/certificate.pdf?cohort={cohort.id}")
     assert one.status_code == 409
+
+
+def test_beges_export_under_ar6(as_user: Any, world: World, db_session: Session) -> None:
+    f.make_line(db_session, world.period_a, poste="1.4", factor_id="bundled:refrigerant-r410a",
+                quantity=2, unit="kg")  # fmt: skip
+    db_session.flush()
+    c = as_user("alice")
+
+    def total_and_preamble(url: str) -> tuple[float, str]:
+        r = c.get(url)
+        assert r.status_code == 200
+        rows = [r for r in load_workbook(io.BytesIO(r.content))["BEGES"].values if any(r)]
+        total = next(r for r in rows if r[2] == "Total")
+        return total[3], " ".join(str(v) for r in rows[:12] for v in r if v is not None)
+
+    base = f"/periods/{world.period_a.id}/beges.xlsx"
+    # AR5: 520 + 3,100 + 2 × 1,924 = 7,468 kg; AR6: R410A 2 × 2,255.5 = 4,511 -> 8,131 kg,
+    # electricity and diesel stay AR5 (no breakdown by gas) and are named.
+    t5, words5 = total_and_preamble(base)
+    assert t5 == pytest.approx(7.468) and "IPCC AR5, 100" in words5
+    t6, words6 = total_and_preamble(base + "?gwp=ar6")
+    assert t6 == pytest.approx(8.131) and "IPCC AR6, 100" in words6
+    assert "bundled:diesel-b7-fr" in words6
+    assert c.get(base + "?gwp=ar4").status_code == 422

@@ -76,3 +76,16 @@ def test_every_line_links_to_its_factor(as_user: Any, world: World) -> None:
     }
     for href in links:
         assert c.get(href).status_code == 200
+
+
+def test_a_factor_shows_its_breakdown_by_gas(as_user: Any, world: World) -> None:
+    c = as_user("alice")
+    detail = soup(c.get(f"/factors/{world.library.id}/bundled:refrigerant-r410a"))
+    # R410A: 0.5 kg HFC-32 × 677 = 338.5, 0.5 kg HFC-125 × 3170 = 1585 (kg CO2e per kg)
+    gases = [text(li) for li in detail.select("#factor-gases li")]
+    assert sorted(gases) == ["HFC-125: 1,585 kg CO₂e per kg", "HFC-32: 338.5 kg CO₂e per kg"]
+    diesel = soup(c.get(f"/factors/{world.library.id}/bundled:diesel-b7-fr"))
+    assert diesel.select_one("#factor-gases") is None
+    assert "Breakdown by gas not broken down by the source" in text(
+        diesel.select_one("#factor-detail")
+    )

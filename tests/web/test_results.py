@@ -351,7 +351,7 @@ def test_poste_lists_its_lines_and_their_factor(as_user: Any, world: World) -> N
     assert cells[4:7] == ["520.0 kg CO₂e", "100.0%", "± 11.2% ± 58.1 kg CO₂e"]
     factor = page.select_one("[id='factor-bundled:elec-fr-2022']")
     facts = text(factor)
-    for expected in ("0.052 kg CO₂e per kWh", "Nos Gestes Climat", "carbon-bundled 2026.4",
+    for expected in ("0.052 kg CO₂e per kWh", "Nos Gestes Climat", "carbon-bundled 2026.5",
                      "± 10% (ADEME default class)", "not checked against ADEME", "FR",
                      "no split in the source"):  # fmt: skip
         assert expected in facts
@@ -446,3 +446,20 @@ def test_one_fte_on_every_page_and_report(as_user: Any, world: World, db_session
     assert [c.fte for c in report.companies if c.company_id == world.company_a.id] == [12.3]
     company = soup(as_user("alice").get(f"/companies/{world.company_a.id}"))
     assert "12.3 FTE" in text(company, ".lead")
+
+
+def test_emissions_by_gas_behind_a_disclosure(
+    as_user: Any, world: World, db_session: Session
+) -> None:
+    # period_a's 3,620 kg have no breakdown by gas; 2 kg of R410A leaked add 2 × 1,924 = 3,848 kg
+    # of HFCs ("other gases"); total 7,468 kg: other 3,848 / 7,468 = 51.5 %.
+    f.make_line(db_session, world.period_a, poste="1.4", factor_id="bundled:refrigerant-r410a",
+                quantity=2, unit="kg")  # fmt: skip
+    db_session.flush()
+    page = soup(as_user("alice").get(f"/periods/{world.period_a.id}/results"))
+    assert page.select_one("details#by-gas") is not None
+    assert "IPCC AR5, 100 years" in text(page, "#by-gas-table caption")
+    assert text(page, "#gas-other") == "Other gases 3.8 t CO₂e 51.5%"
+    assert text(page, "#gas-not-broken-down") == "Not broken down by gas 3.6 t CO₂e 48.5%"
+    assert text(page, "#gas-co2-fossil") == "CO₂ fossil 0.0 t CO₂e 0.0%"
+    assert "3.6 t CO₂e of this footprint" in text(page, "#note-not-broken-down")

@@ -32,6 +32,7 @@ from carbon.accounting.factors import (
     FactorLibrary,
     LibraryArrays,
 )
+from carbon.accounting.gases import by_poste_and_gas
 from carbon.accounting.notices import LineWarning, capped
 from carbon.accounting.postes import (
     ENERGY_POSTES,
@@ -388,7 +389,11 @@ def compute_encoded(
         ~_APART,
         _UPSTREAM,
         moved={_POSTE_INDEX[poste]: per_unit for poste, per_unit in arr.moved.items()},
+        quantities=arr.gas is not None,
     )
+
+    by_gas = by_poste_and_gas(arr.gas, var.quantities, var.factors, by_poste, _ENERGY, _POSTE_INDEX)
+    kept_ar5 = None if arr.kept_ar5 is None else arr.kept_ar5[fp]
 
     flags = arr.flags[fp]  # one gather for both counts below
     biogenic = float(np.dot(q, arr.co2b[fp])) if arr.any_co2b else 0.0
@@ -437,6 +442,12 @@ def compute_encoded(
         line_detail=detail,
         warnings=shown,
         warnings_omitted=omitted,
+        by_gas_poste=by_gas,
+        gwp_set=library.gwp_set,
+        gwp_kept_ar5_lines=0 if kept_ar5 is None else int(np.count_nonzero(kept_ar5)),
+        gwp_kept_ar5_factors=()
+        if kept_ar5 is None or not kept_ar5.any()
+        else tuple(sorted(library.factors["factor_id"].to_numpy()[np.unique(fp[kept_ar5])])),
     )
 
 

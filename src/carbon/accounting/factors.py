@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbon.accounting.gases import GAS_COLUMNS, GasArrays, empty_gases, gas_arrays
 from carbon.accounting.subposts import DESTINATION, SubpostKind, subpost_kind
 
 __all__ = ["FactorLibrary", "LibraryArrays", "subpost_kind"]
@@ -72,11 +73,24 @@ class LibraryError(ValueError):
 
 @dataclass(frozen=True)
 class FactorLibrary:
-    """A named, versioned set of factors; ``version`` is recorded with every result."""
+    """A named, versioned set of factors; ``version`` is recorded with every result.
+
+    ``gases`` is the breakdown by gas where the source gives one (accounting/gases.py);
+    ``gwp_set`` the GWPs its CO2e values rest on (AR5 as published; AR6 once restated by
+    accounting/gwp.py, which lists in ``kept_ar5`` the factors that could not be restated).
+    """
 
     version: str
     factors: pd.DataFrame
     subposts: pd.DataFrame = field(default_factory=empty_subposts)
+    gases: pd.DataFrame = field(default_factory=empty_gases)
+    gwp_set: str = "AR5"
+    kept_ar5: frozenset[str] = frozenset()
+    # Restated copies (accounting/gwp.py), kept per GWP set and table; never copied by
+    # dataclasses.replace, whose library is another content.
+    _restated: dict[tuple[object, ...], FactorLibrary] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         missing = set(FACTOR_COLUMNS) - set(self.factors.columns)
@@ -85,6 +99,9 @@ class FactorLibrary:
         dup = self.factors["factor_id"][self.factors["factor_id"].duplicated()]
         if len(dup):
             raise LibraryError(f"duplicate factor identifiers: {', '.join(map(str, dup[:5]))}")
+        missing = set(GAS_COLUMNS) - set(self.gases.columns)
+        if missing:
+            raise LibraryError(f"gas table lacks columns: {', '.join(sorted(missing))}")
 
     def __len__(self) -> int:
         return len(self.factors)
@@ -157,6 +174,7 @@ class FactorLibrary:
 
 
 _KINDS = frozenset(k.value for k in SubpostKind)
+_DESTINATION_BY_KIND = {k.value: poste for k, poste in DESTINATION.items()}
 
 FLAG_UNSPLIT = 1
 FLAG_UNKNOWN_U = 2
@@ -183,6 +201,10 @@ class LibraryArrays:
     # Of ``upstream``, the kgCO2e per unit that goes to another poste than 4.1 (manufacture to
     # 4.2, end of life to 4.3), keyed by that poste; empty when every moved part goes to 4.1.
     moved: Mapping[str, npt.NDArray[np.float64]] = field(default_factory=dict)
+    # The breakdown by gas (None when the library gives none), and under a restated GWP set the
+    # factors left at AR5 (None under AR5).
+    gas: GasArrays | None = None
+    kept_ar5: npt.NDArray[np.bool_] | None = None
     _u2_cache: dict[float, npt.NDArray[np.float64]] = field(default_factory=dict, repr=False)
 
     @property
@@ -216,6 +238,12 @@ def build_arrays(library: FactorLibrary) -> LibraryArrays:
         flags=(~has_split * FLAG_UNSPLIT + np.isnan(u_pct) * FLAG_UNKNOWN_U).astype(np.uint8),
         grid_electricity=_grid_electricity(f, codes, uniques),
         moved=library.moved_by_destination(),
+        gas=gas_arrays(f, library.subposts, library.gases, _DESTINATION_BY_KIND),
+        kept_ar5=(
+            f["factor_id"].isin(list(library.kept_ar5)).to_numpy()
+            if library.gwp_set != "AR5"
+            else None
+        ),
     )
 
 

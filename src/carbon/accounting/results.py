@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbon.accounting.gases import ALL_GROUPS, DEFAULT_GWP_SET, NOT_BROKEN_DOWN
 from carbon.accounting.notices import LineWarning
 from carbon.accounting.postes import POSTE_CODES, POSTES
 from carbon.accounting.spend import TOP_SPEND_LINES, rank_spend_lines
@@ -39,6 +40,11 @@ class ComputationResult:
     # What the method did to some lines that the user must know (carbon.accounting.notices)
     warnings: tuple[LineWarning, ...] = ()
     warnings_omitted: int = 0  # beyond notices.MAX_WARNINGS
+    # kgCO2e per poste and gas group (gases.ALL_GROUPS, "not_broken_down" last); § 10
+    by_poste_gas: dict[str, dict[str, float]] = field(default_factory=dict)
+    gwp_set: str = DEFAULT_GWP_SET  # the GWPs every CO2e figure rests on
+    gwp_kept_ar5_lines: int = 0  # under AR6: lines whose factor could not be restated
+    gwp_kept_ar5_factors: tuple[str, ...] = ()  # and those factors
 
     @classmethod
     def from_arrays(
@@ -55,6 +61,10 @@ class ComputationResult:
         line_detail: Callable[[], pd.DataFrame] | None = None,
         warnings: tuple[LineWarning, ...] = (),
         warnings_omitted: int = 0,
+        by_gas_poste: npt.NDArray[np.float64] | None = None,
+        gwp_set: str = DEFAULT_GWP_SET,
+        gwp_kept_ar5_lines: int = 0,
+        gwp_kept_ar5_factors: tuple[str, ...] = (),
     ) -> ComputationResult:
         apart = np.array([p.reported_apart for p in POSTES])
         scope2 = float(by_poste[np.array([p.scope == 2 for p in POSTES])].sum())
@@ -75,7 +85,31 @@ class ComputationResult:
             _line_detail=line_detail,
             warnings=warnings,
             warnings_omitted=warnings_omitted,
+            by_poste_gas={}
+            if by_gas_poste is None
+            else {
+                c: {g: float(v) for g, v in zip(ALL_GROUPS, row, strict=True)}
+                for c, row in zip(POSTE_CODES, by_gas_poste, strict=True)
+            },
+            gwp_set=gwp_set,
+            gwp_kept_ar5_lines=gwp_kept_ar5_lines,
+            gwp_kept_ar5_factors=gwp_kept_ar5_factors,
         )
+
+    @property
+    def by_gas(self) -> dict[str, float]:
+        """kgCO2e of the total per gas group; ``not_broken_down`` where no breakdown is known.
+        They add up to the total."""
+        out = dict.fromkeys(ALL_GROUPS, 0.0)
+        for p in POSTES:
+            if not p.reported_apart:
+                row = self.by_poste_gas.get(p.code)
+                if row is None:  # a result built without the breakdown
+                    out[NOT_BROKEN_DOWN] += self.by_poste[p.code]
+                    continue
+                for g, v in row.items():
+                    out[g] += v
+        return out
 
     @property
     def by_category(self) -> dict[int, float]:
@@ -164,6 +198,11 @@ class ComputationResult:
             "unsplit_energy_lines": self.unsplit_energy_lines,
             "unknown_factor_uncertainty_lines": self.unknown_factor_uncertainty_lines,
             "factor_library": self.library_version,
+            "gwp_set": self.gwp_set,
+            "by_gas": self.by_gas,
+            "by_poste_gas": self.by_poste_gas,
+            "gwp_kept_ar5_lines": self.gwp_kept_ar5_lines,
+            "gwp_kept_ar5_factors": list(self.gwp_kept_ar5_factors),
             "warnings": [w.to_dict() for w in self.warnings],
             "warnings_omitted": self.warnings_omitted,
         }

@@ -113,6 +113,11 @@ class SourceVariance:
 
     by_poste: npt.NDArray[np.float64]  # each poste's, 4.1 with the upstream parts moved there
     total: float  # the total's (postes reported apart left out)
+    # Summed quantity per (poste, factor), when asked for: the per-gas results read it rather
+    # than pass over the lines again (gases.by_poste_and_gas). Columns are every factor of the
+    # library (``factors`` None), or only the factors in ``factors`` (few sources).
+    quantities: npt.NDArray[np.float64] | None = None
+    factors: npt.NDArray[np.intp] | None = None
 
 
 def combine_per_source(
@@ -127,6 +132,7 @@ def combine_per_source(
     upstream_poste: int,
     dense: bool | None = None,
     moved: Mapping[int, npt.NDArray[np.float64]] | None = None,
+    quantities: bool = False,
 ) -> SourceVariance:
     """IPCC 2006 vol. 1 ch. 3, Approach 1 applied per source (methodology.md § 9).
 
@@ -144,7 +150,8 @@ def combine_per_source(
     for postes reported apart) per poste. ``moved`` (poste index -> kgCO2e per factor unit) is the
     part of ``factor_upstream`` that a sub-post's kind sends elsewhere than ``upstream_poste``
     (manufacture to 4.2, end of life to 4.3): each part's variance goes to its own poste.
-    ``dense`` forces one way of grouping (tests).
+    ``dense`` forces one way of grouping (tests). ``quantities`` also returns the summed
+    quantity per (poste, factor).
     """
     moved = dict(moved or {})
     to_upstream = factor_upstream - sum(moved.values()) if moved else factor_upstream
@@ -156,6 +163,7 @@ def combine_per_source(
     if dense:
         # Every possible source in one array, poste-major: row p holds (quality, factor) pairs.
         sq = np.bincount(key, weights=quantity, minlength=n_sources).reshape(n_postes, n_q * n_f)
+        per_factor = sq.reshape(n_postes, n_q, n_f).sum(axis=1) if quantities else None
         sq *= sq
         u2 = (u2_quality[:, None] + u2_factor[None, :]).ravel()
         # einsum rather than ``@``: no BLAS threads for a matrix-vector product this small.
@@ -168,7 +176,7 @@ def combine_per_source(
             for poste, part in ((upstream_poste, to_upstream), *moved.items()):
                 up = np.einsum("pk,k->p", e, u2 * np.tile(part * part, n_q))
                 by_poste[poste] += float(up.sum())
-        return SourceVariance(by_poste, total)
+        return SourceVariance(by_poste, total, per_factor)
     sources, which = np.unique(key, return_inverse=True)
     f = sources % n_f
     p = sources // (n_f * n_q)
@@ -184,7 +192,14 @@ def combine_per_source(
     for poste, part in ((upstream_poste, to_upstream), *moved.items()):
         up = part[f] * on_energy
         by_poste[poste] += float(np.dot(w, up * up))
-    return SourceVariance(by_poste, total)
+    grouped, used = None, None
+    if quantities:
+        # Only the factors these sources use: a period of 300 lines against a 20,000-factor
+        # library makes a 22 × (a few hundred) matrix, not 22 × 20,000.
+        used, column = np.unique(f, return_inverse=True)
+        flat = np.bincount(p * len(used) + column, weights=summed, minlength=n_postes * len(used))
+        grouped = flat.astype(np.float64).reshape(n_postes, len(used))
+    return SourceVariance(by_poste, total, grouped, used)
 
 
 RANKING_COLUMNS = (

@@ -28,11 +28,14 @@ from sqlalchemy.orm import Session
 
 from carbon.accounting.engine import ComputationError, compute, compute_encoded, encode_lines
 from carbon.accounting.factors import FactorLibrary
+from carbon.accounting.gases import DEFAULT_GWP_SET
+from carbon.accounting.gwp import restate
 from carbon.accounting.results import ComputationResult
 from carbon.accounting.uncertainty import UncertaintyScale
 from carbon.config import Settings
 from carbon.db.factor_store import load_library
 from carbon.db.models import ActivityLine, Company, LibraryVersion, ReportingPeriod, Site
+from carbon.factors.gwp import load_gwp_table
 from carbon.factors.reference import load_reference_data
 from carbon.lru import Lru
 
@@ -152,14 +155,22 @@ def compute_period(
     period: ReportingPeriod,
     scale: UncertaintyScale | None = None,
     library_version_id: int | None = None,
+    gwp_set: str = DEFAULT_GWP_SET,
 ) -> ComputationResult:
-    """The period's footprint with its pinned library, or with another version to compare.
+    """The period's footprint with its pinned library, or with another version to compare;
+    under ``gwp_set`` AR6, restated (methodology § 10; computed on demand, not kept).
 
     Raises :class:`ComputationError` naming the stored lines (by id) the engine refuses.
     """
     kept = computations(session)
     scale = scale or kept.scale
     version_id = library_version_id or period.library_version_id
+    if gwp_set != DEFAULT_GWP_SET:
+        lib = restate(library_for(session, version_id), load_gwp_table(), gwp_set)
+        lines = period_lines(session, period.id)
+        return compute(
+            lines, lib, scale, line_numbers=lines["id"].to_numpy(), reference=load_reference_data()
+        )
     revision = line_revisions(session, [period.id])[period.id]
     key = _key(period.id, version_id, scale)
     cached = _cached(kept, key, revision)

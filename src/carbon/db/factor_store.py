@@ -22,13 +22,16 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from carbon.accounting.factors import FACTOR_COLUMNS, SUBPOST_COLUMNS, FactorLibrary
+from carbon.accounting.gases import GAS_COLUMNS
 from carbon.db.base import Base
-from carbon.db.models import Factor, FactorSubpost, LibrarySource, LibraryVersion
+from carbon.db.models import Factor, FactorGas, FactorSubpost, LibrarySource, LibraryVersion
 
 CHUNK_ROWS = 5000
 _SUBPOST_FIELDS = [c for c in SUBPOST_COLUMNS if c != "factor_id"]
 _FACTOR_TABLE: Table = Base.metadata.tables[Factor.__tablename__]
 _SUBPOST_TABLE: Table = Base.metadata.tables[FactorSubpost.__tablename__]
+_GAS_FIELDS = [c for c in GAS_COLUMNS if c != "factor_id"]
+_GAS_TABLE: Table = Base.metadata.tables[FactorGas.__tablename__]
 
 
 class FactorStoreError(ValueError):
@@ -47,6 +50,7 @@ class _Columns:
 
     factors: dict[str, list[Any]]
     subposts: dict[str, list[Any]]
+    gases: dict[str, list[Any]]
 
     @classmethod
     def of(cls, library: FactorLibrary) -> _Columns:
@@ -54,14 +58,19 @@ class _Columns:
         factors = factors.sort_values("factor_id", kind="stable")
         subposts = library.subposts[list(SUBPOST_COLUMNS)].astype(SUBPOST_COLUMNS)
         subposts = subposts.sort_values(list(SUBPOST_COLUMNS), kind="stable")
+        gases = library.gases[list(GAS_COLUMNS)].astype(GAS_COLUMNS)
+        gases = gases.sort_values(list(GAS_COLUMNS), kind="stable")
         return cls(
             factors={c: _column_values(factors, c) for c in FACTOR_COLUMNS},
             subposts={c: _column_values(subposts, c) for c in SUBPOST_COLUMNS},
+            gases={c: _column_values(gases, c) for c in GAS_COLUMNS},
         )
 
     def digest(self) -> str:
         h = hashlib.sha256()
-        for table in (self.factors, self.subposts):
+        # A library without a breakdown by gas hashes as it did before the gases were stored.
+        tables = (self.factors, self.subposts, *((self.gases,) if self.gases["gas"] else ()))
+        for table in tables:
             h.update(json.dumps(list(table)).encode())
             for row in zip(*table.values(), strict=True):
                 # JSON keeps str/float/int/bool/None apart and writes floats exactly (repr).
@@ -147,9 +156,32 @@ def save_library(
         for chunk in _chunks(subpost_rows, CHUNK_ROWS):
             session.execute(insert(_SUBPOST_TABLE), chunk)
 
+    _save_gases(session, version, columns.gases)
     if make_default:
         set_default_version(session, version)
     return version
+
+
+def _save_gases(session: Session, version: LibraryVersion, gases: dict[str, list[Any]]) -> None:
+    if not gases["factor_id"]:
+        return
+    pks = {
+        factor_id: pk
+        for factor_id, pk in session.execute(
+            select(Factor.factor_id, Factor.id).where(Factor.library_version_id == version.id)
+        )
+    }
+    unknown = set(gases["factor_id"]) - pks.keys()
+    if unknown:
+        raise FactorStoreError(
+            f"gases of unknown factors: {', '.join(sorted(map(str, unknown))[:5])}"
+        )
+    rows = [
+        {"factor_pk": pks[fid], **{c: gases[c][i] for c in _GAS_FIELDS}}
+        for i, fid in enumerate(gases["factor_id"])
+    ]
+    for chunk in _chunks(rows, CHUNK_ROWS):
+        session.execute(insert(_GAS_TABLE), chunk)
 
 
 def load_library(session: Session, version: LibraryVersion | int | None = None) -> FactorLibrary:
@@ -168,10 +200,18 @@ def load_library(session: Session, version: LibraryVersion | int | None = None) 
         .order_by(FactorSubpost.id)
     ).all()
     subposts = pd.DataFrame.from_records(sub_rows, columns=list(SUBPOST_COLUMNS))
+    gas_rows = session.execute(
+        select(Factor.factor_id, *(getattr(FactorGas, c) for c in _GAS_FIELDS))
+        .join(Factor, FactorGas.factor_pk == Factor.id)
+        .where(Factor.library_version_id == lv.id)
+        .order_by(FactorGas.id)
+    ).all()
+    gases = pd.DataFrame.from_records(gas_rows, columns=list(GAS_COLUMNS))
     return FactorLibrary(
         version=lv.label,
         factors=factors.astype(FACTOR_COLUMNS),
         subposts=subposts.astype(SUBPOST_COLUMNS),
+        gases=gases.astype(GAS_COLUMNS),
     )
 
 

@@ -17,6 +17,7 @@ from carbon.db import line_stats  # noqa: F401 - registers the flush hook keepin
 from carbon.db.base import Base, utcnow
 from carbon.db.models_factors import (
     Factor,
+    FactorGas,
     FactorSubpost,
     LibrarySource,
     LibraryVersion,
@@ -90,6 +91,7 @@ __all__ = [
     "DataQuality",
     "Enrolment",
     "Factor",
+    "FactorGas",
     "FactorSubpost",
     "IntensityUnit",
     "Invitation",

@@ -2,7 +2,8 @@
 
 A reporting period pins a library version, so a new yearly ADEME import never changes the
 figures of a validated year (methodology rule 6). The factor columns mirror
-``carbon.accounting.factors.FACTOR_COLUMNS`` one for one; ``carbon.db.factor_store`` moves whole
+``carbon.accounting.factors.FACTOR_COLUMNS`` one for one, a factor's breakdown by gas
+(``factor_gas``) ``carbon.accounting.gases.GAS_COLUMNS``; ``carbon.db.factor_store`` moves whole
 libraries in and out.
 """
 
@@ -89,4 +90,17 @@ class FactorSubpost(Base):
     factor_pk: Mapped[int] = mapped_column(ForeignKey("factor.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
+    kgco2e: Mapped[float] = mapped_column(Float)
+
+
+class FactorGas(Base):
+    """kgCO2e of one gas per unit of a factor (``part`` "") or of one of its sub-posts (the
+    sub-post's name), as the source gives it (AR5); docs/methodology.md § 10."""
+
+    __tablename__ = "factor_gas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    factor_pk: Mapped[int] = mapped_column(ForeignKey("factor.id", ondelete="CASCADE"), index=True)
+    part: Mapped[str] = mapped_column(String(200), default="")
+    gas: Mapped[str] = mapped_column(String(32))
     kgco2e: Mapped[float] = mapped_column(Float)

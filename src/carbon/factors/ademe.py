@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from carbon.accounting.factors import FACTOR_COLUMNS, SUBPOST_COLUMNS, FactorLibrary, subpost_kind
+from carbon.accounting.gases import GAS_COLUMNS, OTHER_GAS, canonical_gas
 from carbon.factors.ademe_layout import (
     COLUMNS,
     AdemeFormatError,
@@ -52,12 +53,19 @@ _LINE_TYPE, _ID, _KIND, _STATUS = (
     "Type Ligne", "Identifiant de l'élément", "Type de l'élément", "Statut de l'élément",
 )  # fmt: skip
 _TOTAL, _CO2B, _UNCERTAINTY = "Total poste non décomposé", "CO2b", "Incertitude"
+# The gas columns: kgCO2e of each gas per unit (AR5), named ones then five coded ones.
+_GAS_COLUMNS = {"CO2f": "CO2f", "CH4f": "CH4f", "CH4b": "CH4b", "N2O": "N2O",
+                "Autres GES": OTHER_GAS}  # fmt: skip
+_SUPPLEMENTARY = [
+    (f"Code gaz supplémentaire {i}", f"Valeur gaz supplémentaire {i}") for i in range(1, 6)
+]
 _USED = [
     _LINE_TYPE, _ID, _KIND, _STATUS, "Nom base français", "Nom base anglais",
     "Nom attribut français", "Nom attribut anglais", "Nom frontière français",
     "Code de la catégorie", "Unité français", "Localisation géographique", "Date de création",
     "Date de modification", "Période de validité", _UNCERTAINTY, "Commentaire français",
-    "Type poste", "Nom poste français", _TOTAL, _CO2B,
+    "Type poste", "Nom poste français", _TOTAL, _CO2B, *_GAS_COLUMNS,
+    *(c for pair in _SUPPLEMENTARY for c in pair),
 ]  # fmt: skip
 
 _STATUSES = {"valide generique": "valid", "valide specifique": "valid", "archive": "archived"}
@@ -177,11 +185,50 @@ def read_ademe_export(source: Source, version: str) -> FactorLibrary:
             "kgco2e": total[kept_sub],
         }
     )
+    parts = pd.Series("", index=table.index, dtype="string")
+    parts[kept_sub] = names
     return FactorLibrary(
         version=version,
         factors=factors.reset_index(drop=True).astype(FACTOR_COLUMNS),
         subposts=subposts.reset_index(drop=True).astype(SUBPOST_COLUMNS),
+        gases=_gases(table, ids, parts, kept | kept_sub, lines),
     )
+
+
+def _gases(
+    table: pd.DataFrame, ids: pd.Series, parts: pd.Series, rows: np.ndarray, lines: np.ndarray
+) -> pd.DataFrame:
+    """The breakdown by gas of the imported factors and sub-posts: one row per non-zero cell.
+
+    The export gives kgCO2e of each gas per unit, with the base's GWPs (AR5); a supplementary
+    gas is named by its code (normalised by gases.canonical_gas), "Autres GES" is unnamed.
+    """
+    frames = []
+    columns = [(c, pd.Series(gas, index=table.index)) for c, gas in _GAS_COLUMNS.items()]
+    for code_col, value_col in _SUPPLEMENTARY:
+        codes = _by_unique(table[code_col], lambda c: canonical_gas(c) if c.strip() else OTHER_GAS)
+        columns.append((value_col, codes))
+    for column, gas in columns:
+        # Most cells are empty: only the filled ones of imported rows are parsed.
+        filled = rows & (table[column] != "").to_numpy()
+        if not filled.any():
+            continue
+        values = _numbers(table.loc[filled, [column]], column, np.ones(filled.sum(), dtype=bool),
+                          lines[filled])  # fmt: skip
+        take = np.isfinite(values) & (values != 0)
+        if take.any():
+            frames.append(
+                pd.DataFrame(
+                    {"factor_id": ids[filled][take], "part": parts[filled][take],
+                     "gas": gas[filled][take], "kgco2e": values[take]}
+                )
+            )  # fmt: skip
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in GAS_COLUMNS.items()})
+    out = pd.concat(frames, ignore_index=True).astype(GAS_COLUMNS)
+    # A gas named twice in one part (a coded gas also in a named column) is one value.
+    summed = out.groupby(["factor_id", "part", "gas"], sort=True)["kgco2e"].sum().reset_index()
+    return pd.DataFrame(summed).astype(GAS_COLUMNS)
 
 
 def _refuse(bad: np.ndarray, lines: np.ndarray, column: str, what: Callable[[int], str]) -> None:

@@ -39,9 +39,10 @@ from carbon.accounting.factors import (
 )
 from carbon.accounting.postes import normalise_poste
 from carbon.accounting.units import UnitError, conversion_factor, is_known
+from carbon.factors.bundled_gases import read_bundled_gases
 from carbon.resources import resource
 
-BUNDLED_VERSION = "carbon-bundled 2026.4"
+BUNDLED_VERSION = "carbon-bundled 2026.5"
 BUNDLED_DIR = resource("emission_factors")
 _BUNDLED_RESOLVED = BUNDLED_DIR.resolve()
 FACTORS_FILE = "factors.csv"
@@ -251,9 +252,10 @@ def _load_library(folder: Path) -> FactorLibrary:
     )
     subposts = _typed_subposts(raw_sub, problems)
     problems.extend(validate_factors(factors, subposts))
+    gases = read_bundled_gases(folder, factors, problems)
     if problems:
         raise LibraryError(f"bundled library in {folder} is invalid:\n- " + "\n- ".join(problems))
-    return FactorLibrary(version=BUNDLED_VERSION, factors=factors, subposts=subposts)
+    return FactorLibrary(version=BUNDLED_VERSION, factors=factors, subposts=subposts, gases=gases)
 
 
 # --------------------------------------------------------------------------- activities

@@ -15,6 +15,7 @@ from statistics import median
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
+from carbon.accounting.gases import DEFAULT_GWP_SET
 from carbon.i18n import MISSING, use_locale
 from carbon.i18n import gettext as _
 from carbon.reports import labels
@@ -207,11 +208,14 @@ def _libraries(r: CohortReport) -> list[Flowable]:
         "Each period is computed with the library version pinned to it; the latest year "
         "of each company is added up, whatever its status (see the Stage column)."
     )
+    # Cohort figures are the companies' results as computed, on ADEME's GWP set (§ 10).
+    gwp = _("Global warming potentials: %(gwp)s") % {"gwp": labels.gwp_set(DEFAULT_GWP_SET)}
     return [
         Heading(_("Factor libraries and method")),
         table(cols, rows) if rows else para(MISSING),
         Spacer(1, 2 * mm),
         para(note, "small"),
+        para(gwp, "small"),
     ]
 
 

@@ -106,9 +106,11 @@ def methodology(r: PeriodReport) -> list[Flowable]:
             "2022) and its six ISO 14064-1 categories, and are also shown in GHG Protocol scopes."
         ),
         _(
-            "Global warming potentials: IPCC AR5, 100 years, as in the ADEME Base Empreinte; the "
-            "factors give totals in CO₂e, not emissions by gas."
-        ),
+            "Global warming potentials: %(gwp)s (the ADEME Base Empreinte uses AR5). Emissions "
+            "by gas come from the factors' breakdown by gas where the source gives one; the "
+            "rest is shown as not broken down."
+        )
+        % {"gwp": labels.gwp_set(r.result.gwp_set)},
         _(
             "For fuels and electricity, only the combustion part stays in postes 1.1, 1.2, 2.1 and "
             "2.2; the upstream part goes to poste 4.1, the manufacture of vehicles and equipment "

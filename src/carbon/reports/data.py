@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carbon.accounting.factors import FactorLibrary
+from carbon.accounting.gases import DEFAULT_GWP_SET
+from carbon.accounting.gwp import restate
 from carbon.accounting.headcount import year_fte
 from carbon.accounting.montecarlo import monte_carlo as run_monte_carlo
 from carbon.accounting.results import ComputationResult
@@ -32,6 +34,7 @@ from carbon.db.compute import (
 )
 from carbon.db.models import Action, ActivityLine, Company, ReportingPeriod
 from carbon.factors.bundled import find_activity
+from carbon.factors.gwp import load_gwp_table
 from carbon.reports.data_vsme import vsme_figures
 from carbon.reports.model import (
     ActionInfo,
@@ -200,17 +203,22 @@ def period_report(
     locale: str,
     today: date | None = None,
     monte_carlo: bool = False,
+    gwp_set: str = DEFAULT_GWP_SET,
 ) -> PeriodReport:
     """Everything the company report and the period exports show; with ``monte_carlo``, the
     seeded Monte Carlo check of the uncertainty for the PDF's method annex (10,000 draws).
 
     Raises ComputationError when the period's own data cannot be computed (other years that
-    cannot be are shown without a total).
+    cannot be are shown without a total). ``gwp_set`` AR6 restates this period's figures, lines
+    and factors (methodology § 10); the other years' history stays as computed (AR5).
     """
     company = period.company
     results, frame = compute_periods(session, company.periods)
     result = results[period.id] or compute_period(session, period)
     lib = library_for(session, period.library_version_id)
+    if gwp_set != DEFAULT_GWP_SET:
+        result = compute_period(session, period, gwp_set=gwp_set)
+        lib = restate(lib, load_gwp_table(), gwp_set)
     lines = _line_infos(result, frame[frame["period_id"] == period.id], lib, company, locale)
 
     def total(pid: int) -> float | None:

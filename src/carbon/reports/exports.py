@@ -8,6 +8,7 @@ All text goes through spreadsheet.neutralise (see spreadsheet.py).
 
 from __future__ import annotations
 
+from carbon.accounting.gases import ALL_GROUPS, DEFAULT_GWP_SET, NOT_BROKEN_DOWN
 from carbon.accounting.postes import POSTES, POSTES_BY_CODE
 from carbon.i18n import gettext as _
 from carbon.i18n import use_locale
@@ -68,7 +69,7 @@ def _preamble(r: PeriodReport) -> list[list[Cell]]:
         [_("Status"), labels.period_status(r.status)],
         [_("Factor library"), r.result.library_version],
         # Every CO2e figure rests on one GWP set: say which (docs/methodology.md §10).
-        [_("Global warming potentials"), _("IPCC AR5, 100 years")],
+        [_("Global warming potentials"), labels.gwp_set(r.result.gwp_set)],
     ]
 
 
@@ -120,48 +121,71 @@ def period_xlsx(r: PeriodReport, locale: str) -> bytes:
         return workbook_bytes(wb)
 
 
-def beges_xlsx(r: PeriodReport, locale: str) -> bytes:
-    """The regulatory table: 6 categories, 22 postes, in tonnes.
+def _gas_cells(by_gas: dict[str, float] | None, kg: float) -> list[float]:
+    """The per-gas columns of a BEGES row, in tonnes CO₂e (all "not broken down" when the
+    result has no breakdown)."""
+    gases = by_gas or {NOT_BROKEN_DOWN: kg}
+    return [gases.get(g, 0.0) / 1000 for g in ALL_GROUPS]
 
-    The factor libraries give CO₂e totals, not emissions by gas (CO₂, CH₄, N₂O, others): the
-    columns by gas are left out rather than filled with guesses, as the sheet says.
+
+def beges_xlsx(r: PeriodReport, locale: str) -> bytes:
+    """The regulatory table: 6 categories, 22 postes, in tonnes, with the columns by gas.
+
+    Emissions by gas (CO₂ fossil, CH₄ fossil and biogenic, N₂O, other gases) come from the
+    factors' breakdown where the source gives one; the rest is in "not broken down", which the
+    sheet explains, rather than guessed (docs/methodology.md § 10).
     """
     res = r.result
     co2b: dict[str, float] = {}
     for ln in r.lines:
         co2b[ln.poste] = co2b.get(ln.poste, 0.0) + ln.co2b_kg
     with use_locale(locale):
-        header = [_("Category"), _("Poste"), _("Label"), _("Total, t CO₂e"), _("CO₂b, t"),
+        header = [_("Category"), _("Poste"), _("Label"), _("Total, t CO₂e"),
+                  *(labels.gas_column(g) for g in ALL_GROUPS), _("CO₂b, t"),
                   _("Uncertainty, t CO₂e"), _("Uncertainty, %")]  # fmt: skip
+        n_gas = len(ALL_GROUPS)
         rows: list[list[Cell]] = []
         bold: list[int] = []
         for cat in range(1, 7):
             bold.append(len(rows))
-            rows.append([cat, None, labels.category(cat), res.by_category[cat] / 1000,
-                         sum(co2b.get(p.code, 0.0) for p in POSTES if p.category == cat) / 1000,
+            in_cat = [p for p in POSTES if p.category == cat]
+            cat_gas = [
+                sum(
+                    _gas_cells(res.by_poste_gas.get(p.code), res.by_poste[p.code])[i]
+                    for p in in_cat
+                    if not p.reported_apart
+                )
+                for i in range(n_gas)
+            ]
+            rows.append([cat, None, labels.category(cat), res.by_category[cat] / 1000, *cat_gas,
+                         sum(co2b.get(p.code, 0.0) for p in in_cat) / 1000,
                          None, None])  # fmt: skip
-            for p in (p for p in POSTES if p.category == cat):
+            for p in in_cat:
                 kg, u = res.by_poste[p.code], res.uncertainty_by_poste[p.code]
                 label = labels.poste(p.code)
                 if POSTES_BY_CODE[p.code].reported_apart:
                     label += " (" + _("reported apart, not in the total") + ")"
-                rows.append([cat, p.code, label, kg / 1000, co2b.get(p.code, 0.0) / 1000,
+                rows.append([cat, p.code, label, kg / 1000,
+                             *_gas_cells(res.by_poste_gas.get(p.code), kg),
+                             co2b.get(p.code, 0.0) / 1000,
                              u / 1000, 100.0 * u / abs(kg) if kg else None])  # fmt: skip
         bold.append(len(rows))
-        rows.append([None, None, _("Total"), res.total_kgco2e / 1000, res.biogenic_co2_kg / 1000,
+        total_gas = res.by_gas
+        rows.append([None, None, _("Total"), res.total_kgco2e / 1000,
+                     *(total_gas[g] / 1000 for g in ALL_GROUPS), res.biogenic_co2_kg / 1000,
                      res.uncertainty_kgco2e / 1000, res.uncertainty_pct])  # fmt: skip
         # BEGES v5's table gives biogenic CO2 on its own line, outside the total.
-        rows.append([None, None, _("Biogenic CO₂ (hors bilan), t"), None,
+        rows.append([None, None, _("Biogenic CO₂ (hors bilan), t"), None, *([None] * n_gas),
                      res.biogenic_co2_kg / 1000, None, None])  # fmt: skip
         preamble: list[list[Cell]] = [
             *_preamble(r),
             [_("Method"), _("BEGES v5 (2022), ISO 14064-1 categories; GHG Protocol scopes")],
-            [_("The factor library gives totals in CO₂e, not emissions by gas: no column by "
-               "gas (CO₂, CH₄, N₂O, other gases) is given.")],
-        ]  # fmt: skip
+        ]
+        preamble += [[note] for note in labels.gas_notes(res)]
         wb = new_workbook()
-        add_table(wb, _("BEGES"), header, rows, formats={3: T, 4: T, 5: T, 6: PCT},
-                  widths={2: 60}, preamble=preamble, bold_rows=bold)  # fmt: skip
+        formats = {3: T, **{4 + i: T for i in range(n_gas + 2)}, 6 + n_gas: PCT}
+        add_table(wb, _("BEGES"), header, rows, formats=formats, widths={2: 60},
+                  preamble=preamble, bold_rows=bold)  # fmt: skip
         return workbook_bytes(wb)
 
 
@@ -180,6 +204,7 @@ def cohort_xlsx(r: CohortReport, locale: str) -> bytes:
             [_("t CO₂e avoided a year, expected"), k.expected_t],
             [_("t CO₂e avoided, achieved"), k.achieved_t],
             [_("Footprint of the cohort, latest years, t CO₂e"), k.latest_total_kg / 1000],
+            [_("Global warming potentials"), labels.gwp_set(DEFAULT_GWP_SET)],
         ]
         add_table(wb, _("Indicators"), [r.programme, r.cohort], kpis, widths={0: 50, 1: 30})
         header = [_("Company"), _("Country"), _("Sector"), _("FTE"), _("Base year"),

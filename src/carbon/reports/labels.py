@@ -7,7 +7,8 @@ The web layer has its own copies for the pages (web/templating.py); the reports 
 from __future__ import annotations
 
 from carbon.accounting.postes import CATEGORY_LABELS, POSTES_BY_CODE
-from carbon.i18n import N_, get_locale, gettext
+from carbon.accounting.results import ComputationResult
+from carbon.i18n import N_, fmt_number, get_locale, gettext, ngettext
 
 PERIOD_STATUS = {
     "draft": N_("draft"),
@@ -113,3 +114,55 @@ def scope3(number: int | None) -> str:
     if number is None:
         return gettext("Visitors' and customers' travel (no GHG Protocol category)")
     return gettext(SCOPE3[number])
+
+
+GAS = {
+    "co2_fossil": N_("CO₂ fossil"),
+    "ch4_fossil": N_("CH₄ fossil"),
+    "ch4_biogenic": N_("CH₄ biogenic"),
+    "n2o": N_("N₂O"),
+    "other": N_("Other gases"),
+    "not_broken_down": N_("Not broken down by gas"),
+}
+
+
+def gas(group: str) -> str:
+    """A gas group of the results (carbon.accounting.gases.ALL_GROUPS), in the reader's words."""
+    return _label(GAS, group)
+
+
+def gas_column(group: str) -> str:
+    return gettext("%(gas)s, t CO₂e") % {"gas": gas(group)}
+
+
+def gwp_set(name: str) -> str:
+    """ "IPCC AR5, 100 years": the GWP set every CO₂e figure rests on (methodology § 10)."""
+    return gettext("IPCC %(set)s, 100 years") % {"set": name}
+
+
+def gas_notes(result: ComputationResult) -> list[str]:
+    """What a table by gas must say: what is not broken down, what stayed AR5 under AR6."""
+    notes = [
+        gettext(
+            "Emissions by gas are in CO₂e with the GWP set above, from the factors' breakdown "
+            "by gas where the source gives one; emissions whose factor has none are in the "
+            "column \u201cNot broken down by gas\u201d (%(t)s t CO₂e), not split by guess."
+        )
+        % {"t": fmt_number(result.by_gas["not_broken_down"] / 1000, digits=3)}
+    ]
+    if result.gwp_kept_ar5_lines:
+        notes.append(
+            ngettext(
+                "%(n)s line stays at AR5: its factor gives no breakdown by gas to restate "
+                "(%(factors)s).",
+                "%(n)s lines stay at AR5: their factor gives no breakdown by gas to restate "
+                "(%(factors)s).",
+                result.gwp_kept_ar5_lines,
+            )
+            % {
+                "n": result.gwp_kept_ar5_lines,
+                "factors": ", ".join(result.gwp_kept_ar5_factors[:20])
+                + ("…" if len(result.gwp_kept_ar5_factors) > 20 else ""),
+            }
+        )
+    return notes

@@ -137,6 +137,12 @@ class ResultsOut(BaseModel):
     scope2_location_kgco2e: float
     scope2_market_kgco2e: float
     biogenic_co2_kg: float
+    gwp_set: str = Field(description="The GWP set every CO2e figure rests on: AR5 (100 years)")
+    by_gas: dict[str, float] = Field(
+        description="kgCO2e by gas group (co2_fossil, ch4_fossil, ch4_biogenic, n2o, other) and "
+        "not_broken_down, for factors whose source gives no breakdown by gas; they add up to "
+        "the total"
+    )
     reported_apart_kgco2e: float
     unsplit_energy_lines: int
     unknown_factor_uncertainty_lines: int

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
@@ -54,11 +55,23 @@ def _file(content: bytes, media_type: str, filename: str) -> Response:
     )
 
 
+class GwpParam(StrEnum):
+    """``?gwp=``: the GWP set of an export (docs/methodology.md § 10)."""
+
+    ar5 = "ar5"
+    ar6 = "ar6"
+
+
 def _period_data(
-    session: Session, period: ReportingPeriod, monte_carlo: bool = False
+    session: Session,
+    period: ReportingPeriod,
+    monte_carlo: bool = False,
+    gwp: GwpParam = GwpParam.ar5,
 ) -> PeriodReport:
     try:
-        return period_report(session, period, get_locale(), monte_carlo=monte_carlo)
+        return period_report(
+            session, period, get_locale(), monte_carlo=monte_carlo, gwp_set=gwp.value.upper()
+        )
     except ComputationError as exc:
         raise HTTPException(
             409, _("This period's data cannot be computed: %(error)s") % {"error": exc}
@@ -110,10 +123,14 @@ def period_export_csv(period_id: Id, session: SessionDep, principal: PrincipalDe
 
 
 @router.get("/periods/{period_id}/beges.xlsx")
-def period_beges_xlsx(period_id: Id, session: SessionDep, principal: PrincipalDep) -> Response:
+def period_beges_xlsx(
+    period_id: Id, session: SessionDep, principal: PrincipalDep, gwp: GwpParam = GwpParam.ar5
+) -> Response:
+    """The BEGES table; ``?gwp=ar6`` restates the factors broken down by gas under AR6."""
     period = period_or_404(session, principal, period_id)
-    data = exports.beges_xlsx(_period_data(session, period), get_locale())
-    return _file(data, XLSX, f"beges-{_name(period)}.xlsx")
+    data = exports.beges_xlsx(_period_data(session, period, gwp=gwp), get_locale())
+    suffix = "" if gwp is GwpParam.ar5 else f"-{gwp.value}"
+    return _file(data, XLSX, f"beges-{_name(period)}{suffix}.xlsx")
 
 
 def _cohort_name(cohort: Cohort) -> str:

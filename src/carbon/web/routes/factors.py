@@ -17,7 +17,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from carbon.db.factor_store import default_version, list_versions
-from carbon.db.models import Factor, FactorSubpost, LibraryVersion
+from carbon.db.models import Factor, FactorGas, FactorSubpost, LibraryVersion
 from carbon.i18n import get_locale
 from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.loaders import not_found
@@ -80,10 +80,17 @@ def factor_page(
     subposts = session.scalars(
         select(FactorSubpost).where(FactorSubpost.factor_pk == factor.id).order_by(FactorSubpost.id)
     ).all()
+    # The whole factor's breakdown by gas, where the source gives one (methodology § 10).
+    gases = session.scalars(
+        select(FactorGas)
+        .where(FactorGas.factor_pk == factor.id, FactorGas.part == "")
+        .order_by(FactorGas.id)
+    ).all()
     ctx = {
         "factor": factor,
         "version": session.get(LibraryVersion, version_id),
         "subposts": subposts,
+        "gases": gases,
         "name_of": _name_of,
         "fmt_factor": fmt_factor,
     }
