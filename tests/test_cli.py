@@ -356,3 +356,23 @@ def test_compute_chooses_the_gwp_set(tmp_path: Path) -> None:
     assert "1 line(s) stay AR5" in table.output
     bad = runner.invoke(app, ["compute", str(path), "--gwp", "ar4"])
     assert bad.exit_code != 0
+
+
+def test_sf6_and_an_hfo_blend_are_restated_under_ar6(tmp_path: Path) -> None:
+    """Every bundled leak factor has its composition (gases.csv, from refrigerants.csv), so AR6
+    restates them all: SF6 of a lift station's switchgear and an R448A cold room."""
+    csv = (
+        "poste;factor_id;quantity;unit\n"
+        "1.4;bundled:sf6;0,3;kg\n"  # AR5 0.3 × 23,500 = 7,050; AR6 0.3 × 25,200 = 7,560
+        "1.4;bundled:refrigerant-r448a;2;kg\n"  # AR5 2 × 1,273 = 2,546
+    )
+    path = write(tmp_path, csv)
+    ar5 = run_json(path)
+    assert ar5["total_kgco2e"] == pytest.approx(7_050 + 2_546)
+    assert ar5["by_gas"]["not_broken_down"] == pytest.approx(0.0)
+    ar6 = run_json(path, "--gwp", "ar6")
+    # R448A per kg under AR6: 0.26 × 771 (HFC-32) + 0.26 × 3,740 (HFC-125) + 0.20 × 0.501
+    # (HFO-1234yf) + 0.21 × 1,530 (HFC-134a) + 0.07 × 1.37 (HFO-1234ze(E))
+    # = 200.46 + 972.4 + 0.1002 + 321.3 + 0.0959 = 1,494.3561; × 2 kg = 2,988.7122.
+    assert ar6["total_kgco2e"] == pytest.approx(7_560 + 2_988.7122, rel=1e-6)
+    assert ar6["gwp_kept_ar5_lines"] == 0

@@ -17,9 +17,11 @@ from carbon.factors.gwp import GwpTableError, load_gwp_table
 
 def test_only_the_refrigerants_are_broken_down() -> None:
     lib = load_bundled_library()
-    assert set(lib.gases["factor_id"]) == {
-        f"bundled:refrigerant-{r}" for r in ("r410a", "r134a", "r404a", "r32", "r407c")
-    }
+    # Every leak factor (refrigerants and SF6, poste 1.4), and nothing else: none is invented.
+    leaks = set(lib.factors.loc[lib.factors["factor_id"].str.match(r"bundled:(refrigerant-|sf6)"),
+                                "factor_id"])  # fmt: skip
+    assert len(leaks) == 15
+    assert set(lib.gases["factor_id"]) == leaks
     g = lib.gases.set_index(["factor_id", "gas"])["kgco2e"]
     # R410A: 0.5 kg HFC-32 × 677 = 338.5; 0.5 kg HFC-125 × 3170 = 1585
     assert g[("bundled:refrigerant-r410a", "HFC-32")] == pytest.approx(338.5)
@@ -29,8 +31,13 @@ def test_only_the_refrigerants_are_broken_down() -> None:
 def test_the_gwp_table_covers_the_listed_gases() -> None:
     table = load_gwp_table()
     assert set(table.values) == {
-        "CO2f", "CH4f", "CH4b", "N2O", "SF6", "NF3", "HFC-32", "HFC-125", "HFC-134a", "HFC-143a"
+        "CO2f", "CH4f", "CH4b", "N2O", "SF6", "NF3", "HFC-32", "HFC-125", "HFC-134a", "HFC-143a",
+        # the blends' other components (refrigerants.csv): not Kyoto gases, 'other gases' here
+        "HFO-1234yf", "HFO-1234ze(E)", "propane",
     }  # fmt: skip
+    # AR5 prints '<1' for the HFOs (the bound 1 is used) and has no propane (AR6's 0.02 stands in).
+    assert table.values["HFO-1234yf"] == (1.0, 0.501)
+    assert table.values["propane"] == (0.02, 0.02)
     assert table.values["CH4f"] == (30.0, 29.8)
     assert table.values["CH4b"] == (28.0, 27.0)
 

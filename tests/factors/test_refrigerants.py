@@ -194,6 +194,8 @@ def test_component_gwps_agree_with_the_pure_gas_table_when_it_is_there() -> None
             if c.gas not in table.index:
                 continue
             compared += 1
-            assert table.loc[c.gas, "ar5_gwp100"] == c.gwp_ar5, (ref.name, c.gas)
+            # Not in AR5 (propane): the AR6 value stands in, in both files' factors.
+            ar5 = c.gwp_ar5 if c.gwp_ar5 is not None else c.gwp_ar6
+            assert table.loc[c.gas, "ar5_gwp100"] == ar5, (ref.name, c.gas)
             assert table.loc[c.gas, "ar6_gwp100"] == pytest.approx(c.gwp_ar6, rel=0.005), c.gas
     assert compared >= 5

@@ -74,10 +74,11 @@ def test_beges_export_carries_5_1_and_5_3_in_tonnes() -> None:
     header_at = next(i for i, r in enumerate(rows) if r[0] == _fr("Category"))
     table = rows[header_at + 1 :]
     postes = {r[1]: r for r in table if r[1]}
-    assert postes["5.1"][3] == pytest.approx(5.2)  # 5,200 kg
-    assert postes["5.1"][5] == pytest.approx(0.5814, abs=1e-4)
-    assert postes["5.3"][3] == pytest.approx(1.8)  # 1,800 kg
-    assert postes["5.3"][5] == pytest.approx(1.0496, abs=1e-4)
+    total, u = (rows[header_at].index(_fr(name)) for name in ("Total, t CO₂e", "Uncertainty, t CO₂e"))
+    assert postes["5.1"][total] == pytest.approx(5.2)  # 5,200 kg
+    assert postes["5.1"][u] == pytest.approx(0.5814, abs=1e-4)
+    assert postes["5.3"][total] == pytest.approx(1.8)  # 1,800 kg
+    assert postes["5.3"][u] == pytest.approx(1.0496, abs=1e-4)
     assert "produits vendus" in str(postes["5.1"][2]) and "Fin de vie" in str(postes["5.3"][2])
     total = table[-2]
     assert total[3] == pytest.approx(7.0)
