@@ -74,7 +74,8 @@ def test_beges_export_carries_5_1_and_5_3_in_tonnes() -> None:
     header_at = next(i for i, r in enumerate(rows) if r[0] == _fr("Category"))
     table = rows[header_at + 1 :]
     postes = {r[1]: r for r in table if r[1]}
-    total, u = (rows[header_at].index(_fr(name)) for name in ("Total, t CO₂e", "Uncertainty, t CO₂e"))
+    header = rows[header_at]
+    total, u = (header.index(_fr(name)) for name in ("Total, t CO₂e", "Uncertainty, t CO₂e"))
     assert postes["5.1"][total] == pytest.approx(5.2)  # 5,200 kg
     assert postes["5.1"][u] == pytest.approx(0.5814, abs=1e-4)
     assert postes["5.3"][total] == pytest.approx(1.8)  # 1,800 kg
