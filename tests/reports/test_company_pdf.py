@@ -260,3 +260,21 @@ def test_the_uncertainty_ranking_lists_sources_and_the_annex_has_the_monte_carlo
     body = text(company_report_pdf(report, "en")).replace("\n", " ")
     assert "10,000 seeded draws (seed 1)" in body
     assert f"± {mc.half_width_pct:.1f}%" in body
+
+
+def test_the_annex_lists_the_method_warnings_each_once() -> None:
+    """What the method did to lines, as the results page says it: one note per message."""
+    from carbon.accounting.notices import warn
+
+    report = sample.period_a()
+    mix = "No supplier contract: scope 2 market-based uses the residual mix of %(where)s."
+    notes = (*warn([4, 2, 9], mix, where="FR 2024"), *warn([7], mix, where="IT 2024"))
+    report = replace(report, result=replace(report.result, warnings=notes))
+    annex = " ".join(text(company_report_pdf(report, "en")).split())
+    annex = annex[annex.index("What the method did to some lines") :]
+    assert "Lines 2, 4, 9 (3): No supplier contract" in annex
+    assert "Line 7: No supplier contract" in annex and "IT 2024" in annex
+    assert annex.count("No supplier contract") == 2
+    # Without warnings the annex has no such section.
+    quiet = replace(report, result=replace(report.result, warnings=()))
+    assert "What the method did" not in text(company_report_pdf(quiet, "en"))

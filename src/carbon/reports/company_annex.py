@@ -10,8 +10,9 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from carbon.accounting.notices import grouped
 from carbon.accounting.uncertainty import DEFAULT_QUALITY_PCT
-from carbon.i18n import MISSING
+from carbon.i18n import MISSING, ngettext
 from carbon.i18n import gettext as _
 from carbon.reports import labels
 from carbon.reports.layout import CONTENT_WIDTH, Col, Heading, para, table
@@ -98,6 +99,28 @@ def factor_value(kg_per_unit: float) -> str:
     return num(kg_per_unit, 4 if size < 1 else 3 if size < 10 else 2 if size < 100 else 1)
 
 
+MAX_WARNING_GROUPS = 40  # a page's worth; the results page lists the rest
+
+
+def method_warnings(r: PeriodReport) -> list[Flowable]:
+    """What the method did to some lines (country without a variant, spend converted from
+    VAT-included, residual mix…), each message once with its lines, as on the results page."""
+    groups = grouped(r.result.warnings)
+    if not groups:
+        return []
+    out: list[Flowable] = [Spacer(1, 2 * mm), para(_("What the method did to some lines"), "h2")]
+    for g in groups[:MAX_WARNING_GROUPS]:
+        named = ", ".join(str(n) for n in g.lines[:12]) + ("…" if len(g.lines) > 12 else "")
+        text = ngettext(
+            "Line %(lines)s: %(message)s", "Lines %(lines)s (%(num)s): %(message)s", len(g.lines)
+        ) % {"lines": named, "num": len(g.lines), "message": g.message}
+        out.append(para(text, "small"))
+    left = len(groups) - MAX_WARNING_GROUPS + (1 if r.result.warnings_omitted else 0)
+    if left > 0:
+        out.append(para(_("… and %(n)s more.") % {"n": left}, "small"))
+    return out
+
+
 def methodology(r: PeriodReport) -> list[Flowable]:
     text = [
         _(
@@ -152,6 +175,7 @@ def methodology(r: PeriodReport) -> list[Flowable]:
         )
     out: list[Flowable] = [Heading(_("Methodology and emission factors"))]
     out += [para(p) for p in text]
+    out += method_warnings(r)
     out.append(Spacer(1, 3 * mm))
     rows = []
     for f in r.factors:
