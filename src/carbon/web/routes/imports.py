@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -232,7 +233,7 @@ def _sweep(folder: Path, room: int, cap: int) -> None:
         total -= size
 
 
-def _keep(request: Request, principal: Principal, period: ReportingPeriod, name: str,
+def keep_upload(request: Request, principal: Principal, period: ReportingPeriod, name: str,
           data: bytes) -> str:  # fmt: skip
     folder = _folder(request)
     _sweep(folder, room=len(data) + 4096,
@@ -247,7 +248,7 @@ def _keep(request: Request, principal: Principal, period: ReportingPeriod, name:
     return token
 
 
-def _claim(request: Request, principal: Principal, period: ReportingPeriod,
+def claim_upload(request: Request, principal: Principal, period: ReportingPeriod,
            token: str) -> tuple[Path, str, bytes] | None:  # fmt: skip
     """The kept file of ``token``, taken for one confirm: None unless it is this session's, for
     this period, unexpired and not already taken (a double click must not import twice)."""
@@ -271,7 +272,7 @@ def _claim(request: Request, principal: Principal, period: ReportingPeriod,
 # --- Pages -----------------------------------------------------------------------------------
 
 
-def _editable_or_403(principal: Principal, period: ReportingPeriod) -> None:
+def editable_or_403(principal: Principal, period: ReportingPeriod) -> None:
     if can_edit_period(principal, period):
         return
     if period.status != "draft":
@@ -335,18 +336,25 @@ def import_page(
     request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     period = period_or_404(session, principal, period_id)
-    _editable_or_403(principal, period)
+    editable_or_403(principal, period)
     return _page(request, period)
 
 
-async def _upload_form(request: Request) -> FormData | None:
-    """The posted file, or None when the declared size is over the limit: then the body is
-    refused before it is parsed."""
-    max_bytes: int = request.app.state.settings.max_upload_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes + MULTIPART_SLACK:
-        return None
-    return await request.form(max_files=1, max_fields=8)
+def upload_form(setting: str) -> Callable[[Request], Awaitable[FormData | None]]:
+    """A dependency reading the posted file, or None when the declared size is over the
+    setting's limit: then the body is refused before it is parsed (spreadsheets and books)."""
+
+    async def _upload_form(request: Request) -> FormData | None:
+        limit: int = getattr(request.app.state.settings, setting)
+        declared = request.headers.get("content-length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > limit + MULTIPART_SLACK:
+            return None
+        return await request.form(max_files=1, max_fields=8)
+
+    return _upload_form
+
+
+_upload_form = upload_form("max_upload_bytes")
 
 
 @router.post("/periods/{period_id}/import")
@@ -355,7 +363,7 @@ def upload(
     form: Annotated[FormData | None, Depends(_upload_form)],
 ) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)
-    _editable_or_403(principal, period)
+    editable_or_403(principal, period)
     max_bytes: int = request.app.state.settings.max_upload_bytes
     if form is None:
         return _too_large(request, period, None)
@@ -370,7 +378,7 @@ def upload(
         preview = _analyse(session, period, file.filename, data, max_bytes, get_locale())
     except UploadError as exc:
         return _page(request, period, 422, refusal=exc.issue)
-    token = _keep(request, principal, period, file.filename, data) if preview.ok else None
+    token = keep_upload(request, principal, period, file.filename, data) if preview.ok else None
     status = 200 if preview.ok else 422
     return _page(request, period, status, preview=preview, token=token, filename=file.filename)
 
@@ -385,9 +393,9 @@ def confirm(
     form: Annotated[FormData, Depends(_confirm_form)],
 ) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)
-    _editable_or_403(principal, period)
+    editable_or_403(principal, period)
     token = str(form.get("token") or "")
-    kept = _claim(request, principal, period, token)
+    kept = claim_upload(request, principal, period, token)
     if kept is None:
         text = _("This preview has expired or belongs to another session: upload the file again.")
         return _page(request, period, 410, refusal=ImportIssue("expired", text))

@@ -33,11 +33,11 @@ from carbon.web.deps import Id, PrincipalDep, SessionDep
 from carbon.web.loaders import period_or_404
 from carbon.web.routes.imports import (
     HTMX_REFUSAL,
-    MULTIPART_SLACK,
-    _claim,
-    _editable_or_403,
-    _keep,
+    claim_upload,
     decimals,
+    editable_or_403,
+    keep_upload,
+    upload_form,
 )
 from carbon.web.templating import is_htmx, render
 
@@ -79,17 +79,11 @@ def books_page(
     request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     period = period_or_404(session, principal, period_id)
-    _editable_or_403(principal, period)
+    editable_or_403(principal, period)
     return _page(request, period)
 
 
-async def _upload_form(request: Request) -> FormData | None:
-    """The posted file, or None when the declared size is over the limit (refused unparsed)."""
-    limit: int = request.app.state.settings.max_books_upload_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit + MULTIPART_SLACK:
-        return None
-    return await request.form(max_files=1, max_fields=8)
+_upload_form = upload_form("max_books_upload_bytes")
 
 
 @router.post("/periods/{period_id}/import/books")
@@ -98,7 +92,7 @@ def books_upload(
     form: Annotated[FormData | None, Depends(_upload_form)],
 ) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)
-    _editable_or_403(principal, period)
+    editable_or_403(principal, period)
     limit: int = request.app.state.settings.max_books_upload_bytes
     if form is None:
         return _too_large(request, period, None)
@@ -116,7 +110,7 @@ def books_upload(
         return _refused(request, period, 422, exc.code, exc.message)
     token = None
     if preview.ok and preview.lines and not preview.already_imported:
-        token = _keep(request, principal, period, MARK + name, data)
+        token = keep_upload(request, principal, period, MARK + name, data)
     return _page(request, period, 200 if preview.ok else 422, preview=preview, token=token)
 
 
@@ -130,8 +124,8 @@ def books_confirm(
     form: Annotated[FormData, Depends(_confirm_form)],
 ) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)
-    _editable_or_403(principal, period)
-    kept = _claim(request, principal, period, str(form.get("token") or ""))
+    editable_or_403(principal, period)
+    kept = claim_upload(request, principal, period, str(form.get("token") or ""))
     if kept is None or not kept[1].startswith(MARK):
         if kept is not None:
             kept[0].unlink(missing_ok=True)
