@@ -152,3 +152,28 @@ def test_the_esrs_e1_6_table_from_the_same_result() -> None:
         table.total_market_tco2e / 2_000_000
     )
     assert build_esrs_e1_6(result, None).intensity_location_tco2e_per_eur is None
+
+
+def test_upstream_energy_is_category_3_in_the_esrs_table_as_in_the_pdf() -> None:
+    """Poste 4.1 holds purchases (category 1) and the upstream part of energy (category 3):
+    the ESRS E1-6 table splits it as the company PDF's scope view does."""
+    from tests.accounting.library_builder import DIESEL, DIESEL_SPLIT, make_library
+
+    goods = {"factor_id": "goods", "unit": "kg", "total_kgco2e": 2.0, "uncertainty_pct": 50.0}
+    library = make_library([DIESEL, goods], DIESEL_SPLIT)
+    lines = pd.DataFrame(
+        [
+            ("1.2", "diesel", 1_000.0, "litre", "measured"),
+            ("4.1", "goods", 500.0, "kg", "measured"),
+        ],
+        columns=LINES.columns,
+    )
+    result = compute(lines, library, UncertaintyScale())
+    # Diesel 1,000 L: combustion 2.50 → 2,500 kg in 1.2; upstream 0.60 → 600 kg moved to 4.1.
+    # Goods 500 kg × 2.0 = 1,000 kg in 4.1. So 4.1 = 1,600 kg: 1,000 category 1, 600 category 3.
+    assert result.by_poste["4.1"] == pytest.approx(1_600.0)
+    split = {k: v for k, v in result.scope3_by_category().items() if v}
+    assert split == pytest.approx({1: 1_000.0, 3: 600.0})
+    table = build_esrs_e1_6(result, None)
+    assert table.scope3_by_category == pytest.approx({"1": 1.0, "3": 0.6})
+    assert table.scope3_tco2e == pytest.approx(1.6)

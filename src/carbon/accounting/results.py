@@ -17,7 +17,7 @@ import pandas as pd
 
 from carbon.accounting.gases import ALL_GROUPS, DEFAULT_GWP_SET, NOT_BROKEN_DOWN
 from carbon.accounting.notices import LineWarning
-from carbon.accounting.postes import POSTE_CODES, POSTES
+from carbon.accounting.postes import POSTE_CODES, POSTES, UPSTREAM_ENERGY_POSTE
 from carbon.accounting.spend import TOP_SPEND_LINES, rank_spend_lines
 from carbon.accounting.uncertainty import UNCERTAINTY_METHOD, rank_sources
 
@@ -118,6 +118,26 @@ class ComputationResult:
             if not p.reported_apart:
                 out[p.category] += self.by_poste[p.code]
         return out
+
+    def scope3_by_category(self) -> dict[int | None, float]:
+        """Scope 3 by GHG Protocol category (kg); None is poste 3.4, which has none.
+
+        Poste 4.1 holds both purchases (category 1) and the upstream part of energy moved there
+        (category 3, "fuel- and energy-related activities"): the line detail says how much of it
+        is upstream energy. One split for the PDF's scope view and the ESRS E1-6 table alike.
+        """
+        detail = self.lines
+        upstream = float(detail["kgco2e_upstream_4_1"].sum()) if len(detail) else 0.0
+        out: dict[int | None, float] = {}
+        for p in POSTES:
+            if p.scope != 3 or p.reported_apart:
+                continue
+            kg = self.by_poste[p.code]
+            if p.code == UPSTREAM_ENERGY_POSTE:
+                out[3] = out.get(3, 0.0) + upstream
+                kg -= upstream
+            out[p.scope3_category] = out.get(p.scope3_category, 0.0) + kg
+        return dict(sorted(out.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)))
 
     @property
     def by_scope(self) -> dict[int, float]:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from carbon.accounting import progress
 from carbon.accounting.montecarlo import MonteCarloResult
-from carbon.accounting.postes import POSTES, POSTES_BY_CODE, UPSTREAM_ENERGY_POSTE
+from carbon.accounting.postes import POSTES_BY_CODE
 from carbon.accounting.results import ComputationResult
 from carbon.accounting.uncertainty import rank_sources
 
@@ -286,19 +286,6 @@ class PeriodReport:
         return {line.poste for line in self.lines}
 
     def scope3_by_category(self) -> dict[int | None, float]:
-        """Scope 3 by GHG Protocol category; None is poste 3.4, which has no category.
-
-        Poste 4.1 holds both purchases (category 1) and the upstream part of energy moved there
-        (category 3): the lines say how much of it is upstream energy.
-        """
-        upstream = sum(line.upstream_kg for line in self.lines)
-        out: dict[int | None, float] = {}
-        for p in POSTES:
-            if p.scope != 3:
-                continue
-            kg = self.result.by_poste[p.code]
-            if p.code == UPSTREAM_ENERGY_POSTE:
-                out[3] = out.get(3, 0.0) + upstream
-                kg -= upstream
-            out[p.scope3_category] = out.get(p.scope3_category, 0.0) + kg
-        return dict(sorted(out.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)))
+        """Scope 3 by GHG Protocol category; None is poste 3.4, which has no category (the
+        result's split: upstream energy in 4.1 is category 3, as in the ESRS E1-6 table)."""
+        return self.result.scope3_by_category()

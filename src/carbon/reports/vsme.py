@@ -178,15 +178,13 @@ class EsrsE16:
 
 def build_esrs_e1_6(result: ComputationResult, revenue_keur: float | None) -> EsrsE16:
     """Scope 1, scope 2 both ways, scope 3 by category, totals and intensities both ways."""
-    from carbon.accounting.postes import POSTES
-
+    # The upstream part of energy (in poste 4.1) is category 3, not 1: the same split as the
+    # company PDF's scope view (ComputationResult.scope3_by_category).
     by_category: dict[str, float] = {}
-    for poste in POSTES:
-        value = result.by_poste[poste.code] / 1000.0
-        if poste.scope != 3 or poste.reported_apart or not value:
-            continue
-        key = str(poste.scope3_category) if poste.scope3_category else "other"
-        by_category[key] = by_category.get(key, 0.0) + value
+    for category, kg in result.scope3_by_category().items():
+        if kg:
+            key = str(category) if category else "other"
+            by_category[key] = by_category.get(key, 0.0) + kg / 1000.0
     scopes = result.by_scope
     scope1, scope2, scope3 = (scopes[s] / 1000.0 for s in (1, 2, 3))
     market = result.scope2_market_kgco2e / 1000.0
