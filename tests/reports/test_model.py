@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from carbon.reports.data_cohort import stage_of
-from carbon.reports.model import TargetInfo, YearTotal
+from carbon.reports.model import LineInfo, TargetInfo, YearTotal
 from carbon.reports.model_cohort import certificates
 
 from . import sample
@@ -71,28 +71,17 @@ def test_quality_shares_and_postes_with_data() -> None:
 
 
 def test_scope3_splits_upstream_energy_out_of_4_1() -> None:
-    """The report's scope view takes the result's split (ComputationResult.scope3_by_category),
-    the one the ESRS E1-6 table uses too."""
-    import pandas as pd
-
-    from carbon.accounting.engine import compute
-    from carbon.accounting.uncertainty import UncertaintyScale
-    from tests.accounting.library_builder import DIESEL, DIESEL_SPLIT, make_library
-
-    goods = {"factor_id": "goods", "unit": "kg", "total_kgco2e": 2.0, "uncertainty_pct": 50.0}
-    lines = pd.DataFrame(
-        [
-            ("1.2", "diesel", 1_000.0, "litre", "measured"),
-            ("4.1", "goods", 400.0, "kg", "measured"),
-        ],
-        columns=["poste", "factor_id", "quantity", "unit", "data_quality"],
-    )
-    result = compute(lines, make_library([DIESEL, goods], DIESEL_SPLIT), UncertaintyScale())
-    # 4.1 holds 400 kg × 2.0 = 800 kg of goods (category 1) and the diesel's upstream part,
-    # 1,000 L × 0.60 = 600 kg (category 3); 1.2 keeps the combustion, 1,000 × 2.50 = 2,500 kg.
-    split = sample.period_a(result=result).scope3_by_category()
-    assert {k: v for k, v in split.items() if v} == pytest.approx({1: 800.0, 3: 600.0})
-    assert set(split) == {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, None}
+    # 4.1 holds 1,000 kg: 200 of them the upstream part of a fuel line (category 3).
+    result = sample.result_of([(1, "4.1", "bundled:money-machinery", 1.0, "k€", "measured")])
+    line = LineInfo(1, "1.1", "Fioul", "x", 1.0, "litre", "measured", 500.0, 300.0, 200.0, 0.0,
+                    5.0, 25.0, 1.0, "litre", 500.0)  # fmt: skip
+    by_poste = dict(result.by_poste, **{"4.1": 1000.0, "3.4": 50.0})
+    report = sample.period_a(result=replace(result, by_poste=by_poste), lines=(line,))
+    assert report.scope3_by_category() == pytest.approx(
+        {1: 800.0, 2: 0.0, 3: 200.0, 4: 0.0, 5: 0.0, 6: 0.0, 7: 0.0, 8: 0.0, 9: 0.0, 11: 0.0,
+         12: 0.0, 13: 0.0, 14: 0.0, 15: 0.0, None: 50.0}
+    )  # fmt: skip
+    assert list(report.scope3_by_category())[-1] is None
 
 
 def test_cohort_kpis_add_up_the_companies() -> None:

@@ -120,24 +120,11 @@ class ComputationResult:
         return out
 
     def scope3_by_category(self) -> dict[int | None, float]:
-        """Scope 3 by GHG Protocol category (kg); None is poste 3.4, which has none.
-
-        Poste 4.1 holds both purchases (category 1) and the upstream part of energy moved there
-        (category 3, "fuel- and energy-related activities"): the line detail says how much of it
-        is upstream energy. One split for the PDF's scope view and the ESRS E1-6 table alike.
-        """
+        """Scope 3 by GHG Protocol category (kg), from the line detail: see
+        :func:`scope3_split`."""
         detail = self.lines
         upstream = float(detail["kgco2e_upstream_4_1"].sum()) if len(detail) else 0.0
-        out: dict[int | None, float] = {}
-        for p in POSTES:
-            if p.scope != 3 or p.reported_apart:
-                continue
-            kg = self.by_poste[p.code]
-            if p.code == UPSTREAM_ENERGY_POSTE:
-                out[3] = out.get(3, 0.0) + upstream
-                kg -= upstream
-            out[p.scope3_category] = out.get(p.scope3_category, 0.0) + kg
-        return dict(sorted(out.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)))
+        return scope3_split(self.by_poste, upstream)
 
     @property
     def by_scope(self) -> dict[int, float]:
@@ -226,3 +213,22 @@ class ComputationResult:
             "warnings": [w.to_dict() for w in self.warnings],
             "warnings_omitted": self.warnings_omitted,
         }
+
+
+def scope3_split(by_poste: dict[str, float], upstream_kg: float) -> dict[int | None, float]:
+    """Scope 3 by GHG Protocol category (kg); None is poste 3.4, which has none.
+
+    Poste 4.1 holds both purchases (category 1) and the upstream part of energy moved there
+    (category 3, "fuel- and energy-related activities"), ``upstream_kg`` of it. One split for
+    the PDF's scope view and the ESRS E1-6 table alike.
+    """
+    out: dict[int | None, float] = {}
+    for p in POSTES:
+        if p.scope != 3 or p.reported_apart:
+            continue
+        kg = by_poste[p.code]
+        if p.code == UPSTREAM_ENERGY_POSTE:
+            out[3] = out.get(3, 0.0) + upstream_kg
+            kg -= upstream_kg
+        out[p.scope3_category] = out.get(p.scope3_category, 0.0) + kg
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)))

@@ -17,7 +17,7 @@ import pandas as pd
 from carbon.accounting import progress
 from carbon.accounting.montecarlo import MonteCarloResult
 from carbon.accounting.postes import POSTES_BY_CODE
-from carbon.accounting.results import ComputationResult
+from carbon.accounting.results import ComputationResult, scope3_split
 from carbon.accounting.uncertainty import rank_sources
 
 if TYPE_CHECKING:  # the annotation only: vsme.py loads openpyxl, which a PDF does not need
@@ -286,6 +286,7 @@ class PeriodReport:
         return {line.poste for line in self.lines}
 
     def scope3_by_category(self) -> dict[int | None, float]:
-        """Scope 3 by GHG Protocol category; None is poste 3.4, which has no category (the
-        result's split: upstream energy in 4.1 is category 3, as in the ESRS E1-6 table)."""
-        return self.result.scope3_by_category()
+        """Scope 3 by GHG Protocol category; None is poste 3.4, which has no category: the
+        split of the ESRS E1-6 table (upstream energy in 4.1 is category 3), from the report's
+        own lines (a report is rendered apart from its result's line detail)."""
+        return scope3_split(self.result.by_poste, sum(line.upstream_kg for line in self.lines))
