@@ -278,3 +278,17 @@ def test_the_annex_lists_the_method_warnings_each_once() -> None:
     # Without warnings the annex has no such section.
     quiet = replace(report, result=replace(report.result, warnings=()))
     assert "What the method did" not in text(company_report_pdf(quiet, "en"))
+
+
+def test_the_spend_lines_to_replace_first_are_in_the_report() -> None:
+    from carbon.reports.model import SpendInfo
+
+    spend = (SpendInfo("Honoraires", "4.5", 396.0, 10.9, 42.5, "Your suppliers' own footprint"),)
+    body = " ".join(text(company_report_pdf(replace(sample.period_a(), spend=spend), "en")).split())
+    section = body[body.index("Replace the biggest spend lines first") :]
+    # 396 kg = 0.4 t; the shares as computed by the engine, printed with one decimal.
+    assert "Honoraires" in section and "0.4" in section and "10.9%" in section
+    assert "42.5%" in section and "Your suppliers' own footprint" in section
+    assert "Replace the biggest spend lines first" not in text(
+        company_report_pdf(sample.period_a(), "en")
+    )

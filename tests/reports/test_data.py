@@ -151,3 +151,20 @@ def test_a_year_without_its_own_revenue_has_no_revenue_intensity(db_session: Ses
     f.make_line(s, period, poste="2.1", factor_id="bundled:elec-fr-2022", quantity=10, unit="MWh")
     s.flush()
     assert period_report(s, period, "fr", today=TODAY).revenue_keur is None
+
+
+def test_the_report_lists_the_spend_lines_to_replace(db_session: Session) -> None:
+    s = db_session
+    version = save_library(s, load_bundled_library(), source="bundled")
+    period = f.make_period(s, f.make_company(s), version, year=2024)
+    f.make_line(s, period, poste="2.1", factor_id="bundled:elec-fr-2022", quantity=10, unit="MWh")
+    f.make_line(s, period, poste="4.5", factor_id="bundled:money-services-intellectual",
+                quantity=10, unit="k€")  # fmt: skip
+    s.flush()
+    report = period_report(s, period, "en", today=TODAY)
+    # Only the k€ line: 10 k€ × 110 = 1,100 kg of 1,100 + 10,000 kWh × 0.052 (520) = 1,620 kg,
+    # 67.9 % of the total; no account rule (not from the books), so the poste's hint.
+    (spend,) = report.spend
+    assert spend.poste == "4.5" and spend.kgco2e == pytest.approx(1_100.0)
+    assert spend.share_total_pct == pytest.approx(1_100 / 1_620 * 100)
+    assert spend.hint.startswith("Your suppliers' own footprint")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from carbon.db.models import MappingRule
 from carbon.i18n import gettext, use_locale
-from carbon.web.spend_view import HINT_FOOD, account_of
+from carbon.reports.spend_hints import HINT_FOOD, account_of
 from tests import factories as f
 
 from .conftest import World

@@ -166,6 +166,7 @@ def company_report_pdf(report: PeriodReport, locale: str) -> bytes:
             out += sections.scopes(report)
             out += sections.evolution(report)
             out += sections.largest_sources(report)
+            out += sections.spend_to_replace(report)
             out += sections.action_plan(report)
             if report.vsme is not None:
                 out += company_vsme.vsme_b3(*report.vsme)

@@ -205,6 +205,42 @@ def largest_sources(r: PeriodReport, n: int = 10) -> list[Flowable]:
     return [*out, KeepTogether([chart, Spacer(1, 3 * mm), table(cols, rows)])]
 
 
+def spend_to_replace(r: PeriodReport) -> list[Flowable]:
+    """The results page's "replace the biggest spend lines first" (methodology.md § 17); nothing
+    when the year has no spend line."""
+    if not r.spend:
+        return []
+    out: list[Flowable] = [
+        Heading(_("Replace the biggest spend lines first"), level=1),
+        para(
+            _(
+                "These lines convert euros spent into emissions with average ratios, the least "
+                "precise factors. Giving the physical data instead (kWh, kg, km) makes the "
+                "footprint more accurate and shows what your own actions change. Share of the "
+                "uncertainty: each line's part of the variance of the total; lines of one "
+                "factor, poste and data quality share their source's in proportion to their "
+                "emissions."
+            )
+        ),
+        Spacer(1, 2 * mm),
+    ]
+    rows = [
+        [s.activity, s.poste, t(s.kgco2e), pct(s.share_total_pct),
+         pct(s.share_uncertainty_pct), s.hint]
+        for s in r.spend
+    ]  # fmt: skip
+    cols = [
+        Col(_("Spend line"), 110),
+        Col(_("Poste"), 40),
+        Col(_("t CO₂e"), 50, True),
+        # The msgids the results page uses; a template's "%%" is a literal percent sign.
+        Col(_("%% of total") % {}, 50, True),
+        Col(_("%% of uncertainty") % {}, 60, True),
+        Col(_("Physical data that would replace it"), W - 310),
+    ]
+    return [*out, table(cols, rows)]
+
+
 def action_plan(r: PeriodReport) -> list[Flowable]:
     out: list[Flowable] = [Heading(_("Action plan"))]
     if not r.actions:

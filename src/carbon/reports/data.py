@@ -35,6 +35,7 @@ from carbon.db.compute import (
 from carbon.db.models import Action, ActivityLine, Company, ReportingPeriod
 from carbon.factors.bundled import find_activity
 from carbon.factors.gwp import load_gwp_table
+from carbon.reports.data_spend import spend_infos
 from carbon.reports.data_vsme import vsme_figures
 from carbon.reports.model import (
     ActionInfo,
@@ -219,7 +220,9 @@ def period_report(
     if gwp_set != DEFAULT_GWP_SET:
         result = compute_period(session, period, gwp_set=gwp_set)
         lib = restate(lib, load_gwp_table(), gwp_set)
-    lines = _line_infos(result, frame[frame["period_id"] == period.id], lib, company, locale)
+    own = frame[frame["period_id"] == period.id]
+    lines = _line_infos(result, own, lib, company, locale)
+    activity_ids = {int(i): _opt(a) for i, a in zip(own["id"], own["activity_id"], strict=True)}
 
     def total(pid: int) -> float | None:
         r = results.get(pid)
@@ -286,4 +289,5 @@ def period_report(
         generated_on=today or date.today(),
         monte_carlo=run_monte_carlo(result.lines) if monte_carlo and lines else None,
         vsme=vsme_figures(session, period, result, lib),
+        spend=spend_infos(session, period, result, lines, activity_ids, locale),
     )

@@ -160,6 +160,18 @@ class UncertaintySource:
 
 
 @dataclass(frozen=True)
+class SpendInfo:
+    """A spend line to replace with physical data first (methodology.md § 17)."""
+
+    activity: str
+    poste: str
+    kgco2e: float
+    share_total_pct: float
+    share_uncertainty_pct: float
+    hint: str  # the physical data that would replace it, in the report's language
+
+
+@dataclass(frozen=True)
 class PeriodReport:
     company: CompanyInfo
     year: int
@@ -180,6 +192,7 @@ class PeriodReport:
     monte_carlo: MonteCarloResult | None = None  # the method annex's check, when asked for
     # VSME B3 and ESRS E1-6, the objects `carbon export vsme` writes (reports/data_vsme.py)
     vsme: tuple[VsmeB3, EsrsE16] | None = None
+    spend: tuple[SpendInfo, ...] = ()  # the biggest spend lines, biggest first (data_spend.py)
 
     @property
     def base(self) -> YearTotal | None:

@@ -1,46 +1,22 @@
 """The results page's "replace the biggest spend lines first": rows and what would replace each.
 
 The ranking is the engine's (:mod:`carbon.accounting.spend`, methodology.md § 17); this module
-names each line and says which physical data would replace it: the ``physical_hint`` of the
-account rule a line from the books was mapped by (``FEC <digest> <account>/<supplier>`` in its
-evidence), else a hint from the line's activity or poste, in the reader's language.
+names each line and says which physical data would replace it (carbon.reports.spend_hints, the
+company PDF's source of the same hints).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from carbon.accounting.results import ComputationResult
-from carbon.i18n import N_, gettext
-from carbon.imports.fec_mapping import AccountRule, rule_for
+from carbon.imports.fec_mapping import AccountRule
+from carbon.reports.spend_hints import account_of, default_hint, rule_hint
 
 if TYPE_CHECKING:
     from carbon.web.results_view import LineInfo
-
-# The evidence an FEC import writes on its lines (carbon.imports.fec_mapping.activity_rows).
-_FEC_EVIDENCE: Final = re.compile(r"^FEC [0-9a-f]+ ([0-9A-Za-z]+)/")
-
-POSTE_HINTS: Final[Mapping[str, str]] = {
-    **dict.fromkeys(("1.1", "1.2", "2.1", "2.2"),
-                    N_("Energy from the bills: kWh of electricity and gas, litres of fuel.")),
-    "1.4": N_("Refrigerant top-ups in kg, from the maintenance records."),
-    **dict.fromkeys(("3.1", "3.2"), N_("Tonnes and kilometres (t.km) by mode of transport.")),
-    **dict.fromkeys(("3.3", "3.4", "3.5"),
-                    N_("Kilometres by mode (car, train, plane) and hotel nights.")),
-    "4.1": N_("Quantities bought (kg, litres, units) by product, or your suppliers' own product "
-              "footprints."),
-    "4.2": N_("The equipment and works by type, with their number, mass or surface."),
-    "4.3": N_("Tonnes of waste by type and treatment (landfill, incineration, recycling)."),
-    **dict.fromkeys(("4.4", "5.2"),
-                    N_("The leased assets' energy use (kWh, litres), or their type and size.")),
-    "4.5": N_("Your suppliers' own footprint for the service, or what it is made of (kilometres "
-              "travelled, energy used)."),
-}  # fmt: skip
-HINT_FOOD: Final = N_("Meals served by type (with meat, vegetarian), or kg of food by kind.")
-HINT_ANY: Final = N_("Physical quantities (kg, kWh, km) in place of euros.")
 
 
 @dataclass(frozen=True)
@@ -56,12 +32,6 @@ class SpendRow:
     hint: str
 
 
-def account_of(evidence_ref: str | None) -> str | None:
-    """The account a line from a FEC was mapped from, read from its evidence; else None."""
-    match = _FEC_EVIDENCE.match(evidence_ref or "")
-    return match.group(1) if match else None
-
-
 def rule_hints(
     lines: Mapping[int, LineInfo], rules: Mapping[str, AccountRule], locale: str = "en"
 ) -> dict[int, str]:  # fmt: skip
@@ -69,9 +39,7 @@ def rule_hints(
     reader's language where the rule has it (the shipped rules do)."""
     hints = {}
     for line_id, info in lines.items():
-        account = account_of(info.evidence_ref)
-        rule = rule_for(account, rules) if account else None
-        hint = rule.text("physical_hint", locale).strip() if rule is not None else ""
+        hint = rule_hint(info.evidence_ref, rules, locale)
         if hint:
             hints[line_id] = hint
     return hints
@@ -80,13 +48,6 @@ def rule_hints(
 def from_books(lines: Mapping[int, LineInfo]) -> bool:
     """Whether any line came from a FEC (only then are the account rules worth reading)."""
     return any(account_of(info.evidence_ref) for info in lines.values())
-
-
-def default_hint(poste: str, factor_id: str, activity_id: str | None) -> str:
-    """What would replace a spend line when no rule says: by its activity, else its poste."""
-    if "food" in factor_id or (activity_id or "").startswith(("purchases-food", "meals-")):
-        return gettext(HINT_FOOD)
-    return gettext(POSTE_HINTS.get(poste, HINT_ANY))
 
 
 def spend_rows(
