@@ -20,7 +20,10 @@ from tests.reports.pdf import follows, lines, text
 
 from .conftest import World
 
-PERIOD_FILES = ("report.pdf", "export.xlsx", "export.csv", "beges.xlsx", "beges.xlsx?gwp=ar6")
+PERIOD_FILES = (
+    "report.pdf", "report.pdf?gwp=ar6", "export.xlsx", "export.csv", "beges.xlsx",
+    "beges.xlsx?gwp=ar6",
+)  # fmt: skip
 COHORT_FILES = ("report.pdf", "report.pdf?anonymise=1", "export.xlsx", "certificates.pdf")
 COMPANY_ACCESS = [("alice", 200), ("bob", 404), ("carol", 200), ("dave", 404), ("admin", 200)]
 COHORT_ACCESS = [("alice", 404), ("bob", 404), ("carol", 200), ("dave", 404), ("admin", 200)]
@@ -232,3 +235,19 @@ def test_beges_export_under_ar6(as_user: Any, world: World, db_session: Session)
     assert t6 == pytest.approx(8.131) and "IPCC AR6, 100" in words6
     assert "bundled:diesel-b7-fr" in words6
     assert c.get(base + "?gwp=ar4").status_code == 422
+
+
+def test_company_report_under_ar6(as_user: Any, world: World, db_session: Session) -> None:
+    """The results page offers the report under AR6 too; the PDF states the set it used."""
+    f.make_line(db_session, world.period_a, poste="1.4", factor_id="bundled:refrigerant-r410a",
+                quantity=2, unit="kg")  # fmt: skip
+    db_session.flush()
+    c = as_user("alice")
+    page = c.get(f"/periods/{world.period_a.id}/results").text
+    assert f'href="/periods/{world.period_a.id}/report.pdf?gwp=ar6"' in page
+    r = c.get(f"/periods/{world.period_a.id}/report.pdf?gwp=ar6")
+    assert r.status_code == 200 and r.headers["content-disposition"].endswith('-ar6.pdf"')
+    body = " ".join(text(r.content).split())
+    # 520 + 3,100 + R410A 2 × 2,255.5 (AR6) = 8,131 kg = 8.1 t, against 7.5 t under AR5.
+    assert "IPCC AR6, 100 years" in body and "8.1 t CO₂e" in body
+    assert c.get(f"/periods/{world.period_a.id}/report.pdf?gwp=ar4").status_code == 422

@@ -99,13 +99,16 @@ def _name(period: ReportingPeriod) -> str:
 
 @router.get("/periods/{period_id}/report.pdf")
 def period_report_pdf(
-    period_id: Id, session: SessionDep, principal: PrincipalDep, renderer: RendererDep
-) -> Response:
+    period_id: Id, session: SessionDep, principal: PrincipalDep, renderer: RendererDep,
+    gwp: GwpParam = GwpParam.ar5,
+) -> Response:  # fmt: skip
+    """The company report; ``?gwp=ar6`` restates the factors broken down by gas under AR6."""
     period = period_or_404(session, principal, period_id)
     # The PDF's method annex carries the Monte Carlo check: run here, on demand, never on a page.
-    data = _period_data(session, period, monte_carlo=True)
+    data = _period_data(session, period, monte_carlo=True, gwp=gwp)
     pdf = _pdf(renderer, company_report_pdf, data, get_locale())
-    return _file(pdf, PDF, f"carbon-{_name(period)}.pdf")
+    suffix = "" if gwp is GwpParam.ar5 else f"-{gwp.value}"
+    return _file(pdf, PDF, f"carbon-{_name(period)}{suffix}.pdf")
 
 
 @router.get("/periods/{period_id}/export.xlsx")
