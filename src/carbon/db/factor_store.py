@@ -136,52 +136,42 @@ def save_library(
     for chunk in _chunks(factor_rows, CHUNK_ROWS):
         session.execute(insert(_FACTOR_TABLE), chunk)
 
-    sub = columns.subposts
-    if sub["factor_id"]:
+    children = (("sub-posts", columns.subposts, _SUBPOST_FIELDS, _SUBPOST_TABLE),
+                ("gases", columns.gases, _GAS_FIELDS, _GAS_TABLE))  # fmt: skip
+    if any(data["factor_id"] for _, data, _, _ in children):
         pks = {
             factor_id: pk
             for factor_id, pk in session.execute(
                 select(Factor.factor_id, Factor.id).where(Factor.library_version_id == version.id)
             )
         }
-        unknown = set(sub["factor_id"]) - pks.keys()
-        if unknown:
-            raise FactorStoreError(
-                f"sub-posts of unknown factors: {', '.join(sorted(map(str, unknown))[:5])}"
-            )
-        subpost_rows = [
-            {"factor_pk": pks[fid], **{c: sub[c][i] for c in _SUBPOST_FIELDS}}
-            for i, fid in enumerate(sub["factor_id"])
-        ]
-        for chunk in _chunks(subpost_rows, CHUNK_ROWS):
-            session.execute(insert(_SUBPOST_TABLE), chunk)
-
-    _save_gases(session, version, columns.gases)
+        for what, data, fields, table in children:
+            _save_children(session, pks, what, data, fields, table)
     if make_default:
         set_default_version(session, version)
     return version
 
 
-def _save_gases(session: Session, version: LibraryVersion, gases: dict[str, list[Any]]) -> None:
-    if not gases["factor_id"]:
-        return
-    pks = {
-        factor_id: pk
-        for factor_id, pk in session.execute(
-            select(Factor.factor_id, Factor.id).where(Factor.library_version_id == version.id)
-        )
-    }
-    unknown = set(gases["factor_id"]) - pks.keys()
+def _save_children(
+    session: Session,
+    pks: dict[str, int],
+    what: str,
+    data: dict[str, list[Any]],
+    fields: list[str],
+    table: Table,
+) -> None:
+    """Rows that hang off a factor (sub-posts, gases), linked to the factor's primary key."""
+    unknown = set(data["factor_id"]) - pks.keys()
     if unknown:
         raise FactorStoreError(
-            f"gases of unknown factors: {', '.join(sorted(map(str, unknown))[:5])}"
+            f"{what} of unknown factors: {', '.join(sorted(map(str, unknown))[:5])}"
         )
     rows = [
-        {"factor_pk": pks[fid], **{c: gases[c][i] for c in _GAS_FIELDS}}
-        for i, fid in enumerate(gases["factor_id"])
+        {"factor_pk": pks[fid], **{c: data[c][i] for c in fields}}
+        for i, fid in enumerate(data["factor_id"])
     ]
     for chunk in _chunks(rows, CHUNK_ROWS):
-        session.execute(insert(_GAS_TABLE), chunk)
+        session.execute(insert(table), chunk)
 
 
 def load_library(session: Session, version: LibraryVersion | int | None = None) -> FactorLibrary:
