@@ -28,7 +28,7 @@ from .test_imports import GOOD_FR, token_of, upload
 # Dependencies allowed on the event loop: each only awaits the request body or reads headers.
 # (upload_form builds the spreadsheet's and the books' upload dependency, one per size limit.)
 ON_THE_LOOP = {
-    "raw_form", "read_form", "upload_form.<locals>._upload_form", "_confirm_form", "_export_form",
+    "raw_form", "read_form", "upload_form.<locals>._upload_form", "confirm_form", "_export_form",
 }  # fmt: skip
 
 

@@ -383,14 +383,15 @@ def upload(
     return _page(request, period, status, preview=preview, token=token, filename=file.filename)
 
 
-async def _confirm_form(request: Request) -> FormData:
+async def confirm_form(request: Request) -> FormData:
+    """The confirm form of an import preview (spreadsheet or books): its token, no file."""
     return await request.form(max_files=0, max_fields=4)
 
 
 @router.post("/periods/{period_id}/import/confirm")
 def confirm(
     request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
-    form: Annotated[FormData, Depends(_confirm_form)],
+    form: Annotated[FormData, Depends(confirm_form)],
 ) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)
     editable_or_403(principal, period)

@@ -34,6 +34,7 @@ from carbon.web.loaders import period_or_404
 from carbon.web.routes.imports import (
     HTMX_REFUSAL,
     claim_upload,
+    confirm_form,
     decimals,
     editable_or_403,
     keep_upload,
@@ -114,14 +115,10 @@ def books_upload(
     return _page(request, period, 200 if preview.ok else 422, preview=preview, token=token)
 
 
-async def _confirm_form(request: Request) -> FormData:
-    return await request.form(max_files=0, max_fields=4)
-
-
 @router.post("/periods/{period_id}/import/books/confirm")
 def books_confirm(
     request: Request, period_id: Id, session: SessionDep, principal: PrincipalDep,
-    form: Annotated[FormData, Depends(_confirm_form)],
+    form: Annotated[FormData, Depends(confirm_form)],
 ) -> Response:  # fmt: skip
     period = period_or_404(session, principal, period_id)
     editable_or_403(principal, period)
