@@ -275,6 +275,10 @@ def test_the_annex_lists_the_method_warnings_each_once() -> None:
     assert "Lines 2, 4, 9 (3): No supplier contract" in annex
     assert "Line 7: No supplier contract" in annex and "IT 2024" in annex
     assert annex.count("No supplier contract") == 2
+    # Lines past the result's cap are counted as lines, as on the results page.
+    capped = replace(report, result=replace(report.result, warnings=notes, warnings_omitted=5))
+    body = " ".join(text(company_report_pdf(capped, "en")).split())
+    assert "5 more lines have notes that are not listed." in body
     # Without warnings the annex has no such section.
     quiet = replace(report, result=replace(report.result, warnings=()))
     assert "What the method did" not in text(company_report_pdf(quiet, "en"))

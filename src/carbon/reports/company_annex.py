@@ -115,9 +115,17 @@ def method_warnings(r: PeriodReport) -> list[Flowable]:
             "Line %(lines)s: %(message)s", "Lines %(lines)s (%(num)s): %(message)s", len(g.lines)
         ) % {"lines": named, "num": len(g.lines), "message": g.message}
         out.append(para(text, "small"))
-    left = len(groups) - MAX_WARNING_GROUPS + (1 if r.result.warnings_omitted else 0)
+    left = len(groups) - MAX_WARNING_GROUPS
     if left > 0:
         out.append(para(_("… and %(n)s more.") % {"n": left}, "small"))
+    omitted = r.result.warnings_omitted  # lines past the result's own cap, as the page says
+    if omitted:
+        text = ngettext(
+            "%(num)s more line has a note that is not listed.",
+            "%(num)s more lines have notes that are not listed.",
+            omitted,
+        ) % {"num": omitted}
+        out.append(para(text, "small"))
     return out
 
 
