@@ -28,3 +28,9 @@ def test_the_same_message_is_one_group_in_line_order() -> None:
 
 def test_no_warning_no_group() -> None:
     assert grouped([]) == []
+
+
+def test_a_long_group_names_its_first_twelve_lines() -> None:
+    (group,) = grouped(warn(range(1, 15), MIX, country="FR"))
+    assert group.named_lines() == "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12…"
+    assert group.named_lines(most=14) == ", ".join(str(n) for n in range(1, 15))

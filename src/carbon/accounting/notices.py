@@ -59,6 +59,11 @@ class WarningGroup:
     def message(self) -> str:
         return gettext(self.template) % dict(self.params)
 
+    def named_lines(self, most: int = 12) -> str:
+        """``2, 4, 9`` — the first ``most`` lines, then ``…``: how a page and a PDF name them."""
+        shown = ", ".join(str(n) for n in self.lines[:most])
+        return shown + ("…" if len(self.lines) > most else "")
+
 
 def grouped(warnings: Iterable[LineWarning]) -> list[WarningGroup]:
     """Identical warnings (same message, same parameters) gathered, in order of their first line."""

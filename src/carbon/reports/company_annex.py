@@ -110,10 +110,9 @@ def method_warnings(r: PeriodReport) -> list[Flowable]:
         return []
     out: list[Flowable] = [Spacer(1, 2 * mm), para(_("What the method did to some lines"), "h2")]
     for g in groups[:MAX_WARNING_GROUPS]:
-        named = ", ".join(str(n) for n in g.lines[:12]) + ("…" if len(g.lines) > 12 else "")
         text = ngettext(
             "Line %(lines)s: %(message)s", "Lines %(lines)s (%(num)s): %(message)s", len(g.lines)
-        ) % {"lines": named, "num": len(g.lines), "message": g.message}
+        ) % {"lines": g.named_lines(), "num": len(g.lines), "message": g.message}
         out.append(para(text, "small"))
     left = len(groups) - MAX_WARNING_GROUPS
     if left > 0:
